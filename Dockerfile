@@ -1,0 +1,25 @@
+# One image: the bmw binary, the built site and Leptos.toml. Listens on 8080, data in /data.
+#   docker build -t bmw . && docker run -p 8080:8080 -v bmw-data:/data bmw
+# The runtime tree is assembled by `cargo xtask dist`, which also smoke-tests it by running
+# the binary from that tree exactly as this image does (no Docker engine needed for that).
+
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+# Installs cargo-leptos, wasm-bindgen and binaryen, builds in release mode and fills target/dist.
+RUN cargo xtask dist --no-smoke
+
+FROM debian:bookworm-slim
+RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bmw \
+ && mkdir /data && chown bmw:bmw /data && chmod 700 /data
+COPY --from=build /src/target/dist/ /app/
+WORKDIR /app
+ENV LEPTOS_SITE_ROOT=/app/site \
+    LEPTOS_SITE_ADDR=0.0.0.0:8080 \
+    BMW_CONFIG=/app/Leptos.toml \
+    BMW_DATA_DIR=/data
+USER bmw
+VOLUME /data
+EXPOSE 8080
+# GET /healthz answers 200 for orchestrator probes. SIGTERM stops it gracefully.
+ENTRYPOINT ["/app/bmw"]

@@ -1,0 +1,15 @@
+//! `AppError` as an HTTP response: the status from `AppError::status`, the JSON body, and a log
+//! line for failures on our side (whose detail the client never sees).
+
+use crate::error::{AppError, ErrorBody};
+use axum::response::{IntoResponse, Response};
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let status = self.status();
+        (status, axum::Json(ErrorBody::from(self))).into_response()
+    }
+}

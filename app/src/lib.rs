@@ -1,0 +1,59 @@
+//! BMW (Bus · Metro · Walk): the Leptos app. Pages, components and their server functions;
+//! server-only code lives in [`backend`] behind the `ssr` feature.
+
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+pub mod session;
+pub mod validate;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+use leptos::prelude::*;
+use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use pages::{AccountPage, HomePage, NotFound, SignInPage, SignUpPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bmw.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "BMW · Bus Metro Walk".to_string() } else { format!("{page} · BMW") }/>
+        <Meta name="description" content="Your bus and metro stops, and when to walk out the door."/>
+        <Router>
+            <Routes fallback=NotFound>
+                // The layout route owns the session: the current user and the auth actions.
+                <ParentRoute path=path!("") view=session::Layout>
+                    <Route path=path!("") view=HomePage/>
+                    <Route path=path!("signin") view=SignInPage/>
+                    <Route path=path!("signup") view=SignUpPage/>
+                    <Route path=path!("account") view=AccountPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,64 @@
+use crate::error::AppError;
+use crate::model::User;
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use leptos_router::location::Url;
+
+/// Ends the session on the server and clears both cookies.
+#[server(prefix = "/api/fn", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::backend::extract::VerifiedClaims;
+    let (state, cookies, _) = crate::backend::request_context().await?;
+    let claims = leptos_axum::extract::<Option<axum::Extension<VerifiedClaims>>>().await?;
+    let refresh = state.cookies.refresh_token(&cookies);
+    state.auth.sign_out(claims.as_ref().map(|c| &c.0.0), refresh.as_deref()).await?;
+    state.cookies.clear_session(&cookies);
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Protected: signed-out visitors are sent to sign in, and brought back here afterwards.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Title text="Your account"/>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
+                    Ok(None) => view! { <ToSignIn/> }.into_any(),
+                    Err(err) => view! { <p class="form-error">{err.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ToSignIn() -> impl IntoView {
+    let here = use_location();
+    let path = format!("/signin?next={}", Url::escape(&here.pathname.get_untracked()));
+    view! { <Redirect path/> }
+}
+
+#[component]
+fn AccountDetails(user: User) -> impl IntoView {
+    let sign_out = use_session().sign_out;
+    view! {
+        <section class="card">
+            <h1>"Your account"</h1>
+            <dl class="details">
+                <dt>"Name"</dt><dd data-testid="account-name">{user.name}</dd>
+                <dt>"Username"</dt><dd data-testid="account-username">{user.username}</dd>
+                <dt>"Email"</dt><dd data-testid="account-email">{user.email}</dd>
+            </dl>
+            <ActionForm action=sign_out>
+                <button type="submit" class="secondary">"Sign out"</button>
+            </ActionForm>
+        </section>
+    }
+}

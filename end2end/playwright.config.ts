@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+
+// The server under test: the dev build from `cargo leptos build`, on its own port, with a fresh
+// temporary data directory (database and JWT secret) for every run.
+export const PORT = 3100;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+// Debian's Chromium: Playwright's own browser download cannot work on these machines. Without
+// the background-networking flags Chromium keeps dialling out and the closed network refuses it.
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--host-resolver-rules=MAP *.test 127.0.0.1',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  use: {
+    baseURL: BASE_URL,
+    launchOptions: chromium,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'hydrated', use: { javaScriptEnabled: true } },
+    { name: 'no-js', use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
+    cwd: '..',
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`, LEPTOS_SITE_ROOT: 'target/site', RUST_LOG: 'warn' },
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

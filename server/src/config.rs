@@ -1,0 +1,264 @@
+//! Layered configuration: CLI flag > environment variable > `Leptos.toml` > default.
+//!
+//! Every key in `Leptos.toml` has the same name as its environment variable, so there is one
+//! name to learn per setting. Unknown keys in the file are an error, so typos don't pass silently.
+
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const DAY: u64 = 24 * 60 * 60;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bmw",
+    version,
+    about = "BMW (Bus · Metro · Walk): pages, server functions and JSON API from one binary",
+    after_help = "Environment only (never a flag, so it stays out of `ps`):\n  \
+                  BMW_JWT_SECRET  HS256 key, at least 32 bytes. If unset, one is generated \
+                  once and kept in <BMW_DATA_DIR>/jwt_secret (mode 0600).\n\n\
+                  Each option can also be set in Leptos.toml under the same name as its \
+                  environment variable."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The configuration file. Defaults to ./Leptos.toml when that exists.
+    #[arg(long, env = "BMW_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Apply database migrations, then exit.
+    Migrate,
+}
+
+/// The settings as given, before defaults. The same struct reads flags, environment and file.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Listen address [default: 127.0.0.1:3000]
+    #[arg(long, env = "LEPTOS_SITE_ADDR", global = true)]
+    #[serde(rename = "LEPTOS_SITE_ADDR")]
+    pub site_addr: Option<SocketAddr>,
+
+    /// The origin users load pages from, e.g. https://bmw.example.com. Decides whether cookies
+    /// are Secure and __Host- prefixed [default: http://<listen address>]
+    #[arg(long, env = "BMW_PUBLIC_ORIGIN", global = true)]
+    #[serde(rename = "BMW_PUBLIC_ORIGIN")]
+    pub public_origin: Option<String>,
+
+    /// SQLite database URL [default: sqlite://<data dir>/bmw.db]
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    #[serde(rename = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Where the database and generated secrets live [default: ./data]
+    #[arg(long, env = "BMW_DATA_DIR", global = true)]
+    #[serde(rename = "BMW_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Access-token lifetime in seconds [default: 900]
+    #[arg(long, env = "BMW_ACCESS_TTL_SECS", global = true)]
+    #[serde(rename = "BMW_ACCESS_TTL_SECS")]
+    pub access_ttl_secs: Option<u64>,
+
+    /// Absolute session (refresh-token) lifetime in seconds [default: 2592000, 30 days]
+    #[arg(long, env = "BMW_REFRESH_TTL_SECS", global = true)]
+    #[serde(rename = "BMW_REFRESH_TTL_SECS")]
+    pub refresh_ttl_secs: Option<u64>,
+
+    /// A session unused for this many seconds ends [default: 604800, 7 days]
+    #[arg(long, env = "BMW_SESSION_IDLE_SECS", global = true)]
+    #[serde(rename = "BMW_SESSION_IDLE_SECS")]
+    pub session_idle_secs: Option<u64>,
+
+    /// Kept for the file only: the secret must not be passed as a flag.
+    #[arg(skip)]
+    #[serde(rename = "BMW_JWT_SECRET")]
+    pub jwt_secret: Option<String>,
+}
+
+impl Settings {
+    /// Fills every unset value from `lower`.
+    pub fn or(self, lower: Settings) -> Settings {
+        Settings {
+            site_addr: self.site_addr.or(lower.site_addr),
+            public_origin: self.public_origin.or(lower.public_origin),
+            database_url: self.database_url.or(lower.database_url),
+            data_dir: self.data_dir.or(lower.data_dir),
+            access_ttl_secs: self.access_ttl_secs.or(lower.access_ttl_secs),
+            refresh_ttl_secs: self.refresh_ttl_secs.or(lower.refresh_ttl_secs),
+            session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
+            jwt_secret: self.jwt_secret.or(lower.jwt_secret),
+        }
+    }
+
+    /// Reads a `Leptos.toml`-style file.
+    pub fn from_file(path: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File(path.into(), e.to_string()))?;
+        toml::from_str(&text).map_err(|e| ConfigError::File(path.into(), e.to_string()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    File(PathBuf, String),
+    #[error("{key}: {message}")]
+    Invalid { key: &'static str, message: String },
+    #[error("{0}")]
+    Secret(String),
+    #[error("Leptos options: {0}")]
+    Leptos(String),
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, message: message.into() }
+}
+
+/// An origin: scheme://host[:port], nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub https: bool,
+    text: String,
+}
+
+impl Origin {
+    pub fn parse(raw: &str) -> Result<Origin, String> {
+        let uri: http::Uri = raw.parse().map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+        let scheme = uri.scheme_str().ok_or_else(|| format!("{raw:?} has no scheme; write e.g. https://{raw}"))?;
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("{raw:?}: the scheme must be http or https"));
+        }
+        let authority = uri.authority().ok_or_else(|| format!("{raw:?} has no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(format!("{raw:?}: an origin cannot carry credentials"));
+        }
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(format!("{raw:?}: an origin has no path or query; use {scheme}://{authority}"));
+        }
+        Ok(Origin { https: scheme == "https", text: format!("{scheme}://{}", authority.as_str().to_ascii_lowercase()) })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The configuration after defaults and checks.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site_addr: SocketAddr,
+    pub public_origin: Origin,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// From the environment or the file; `None` means "use or create the one in the data dir".
+    pub jwt_secret: Option<String>,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub session_idle: Duration,
+}
+
+impl Config {
+    /// Reads flags and environment (through clap), then `Leptos.toml`, then applies defaults.
+    pub fn load(cli: &Cli) -> Result<Config, ConfigError> {
+        let file = match &cli.config {
+            Some(path) => Settings::from_file(path)?,
+            None if Path::new("Leptos.toml").exists() => Settings::from_file(Path::new("Leptos.toml"))?,
+            None => Settings::default(),
+        };
+        let env_secret = std::env::var("BMW_JWT_SECRET").ok().filter(|s| !s.is_empty());
+        let given = Settings { jwt_secret: env_secret, ..cli.settings.clone() };
+        Config::resolve(given.or(file))
+    }
+
+    pub fn resolve(s: Settings) -> Result<Config, ConfigError> {
+        let site_addr = s.site_addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let public_origin = match &s.public_origin {
+            Some(raw) => Origin::parse(raw).map_err(|m| invalid("BMW_PUBLIC_ORIGIN", m))?,
+            None => Origin::parse(&format!("http://{site_addr}")).map_err(|m| invalid("LEPTOS_SITE_ADDR", m))?,
+        };
+        let data_dir = s.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = s.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bmw.db").display()));
+        if !database_url.starts_with("sqlite:") {
+            return Err(invalid("DATABASE_URL", format!("{database_url:?}: only sqlite: URLs are supported")));
+        }
+        let access_ttl = s.access_ttl_secs.unwrap_or(900);
+        let refresh_ttl = s.refresh_ttl_secs.unwrap_or(30 * DAY);
+        let session_idle = s.session_idle_secs.unwrap_or(7 * DAY);
+        if access_ttl == 0 || access_ttl > DAY {
+            return Err(invalid(
+                "BMW_ACCESS_TTL_SECS",
+                "must be between 1 and 86400 seconds; access tokens should be short-lived",
+            ));
+        }
+        if refresh_ttl <= access_ttl {
+            return Err(invalid(
+                "BMW_REFRESH_TTL_SECS",
+                format!("must be longer than the access-token lifetime ({access_ttl} s)"),
+            ));
+        }
+        if session_idle <= access_ttl {
+            return Err(invalid(
+                "BMW_SESSION_IDLE_SECS",
+                format!("must be longer than the access-token lifetime ({access_ttl} s)"),
+            ));
+        }
+        Ok(Config {
+            site_addr,
+            public_origin,
+            database_url,
+            data_dir,
+            jwt_secret: s.jwt_secret,
+            access_ttl: Duration::from_secs(access_ttl),
+            refresh_ttl: Duration::from_secs(refresh_ttl),
+            session_idle: Duration::from_secs(session_idle),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file() {
+        let cli = Settings { access_ttl_secs: Some(60), ..Default::default() };
+        let file: Settings = toml::from_str("BMW_ACCESS_TTL_SECS = 120\nBMW_REFRESH_TTL_SECS = 3600").unwrap();
+        let merged = cli.or(file);
+        assert_eq!((merged.access_ttl_secs, merged.refresh_ttl_secs), (Some(60), Some(3600)));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        assert!(toml::from_str::<Settings>("BMW_ACCESS_TTL = 1").is_err());
+    }
+
+    #[test]
+    fn origins_must_be_bare() {
+        assert_eq!(Origin::parse("https://App.example.com").unwrap().as_str(), "https://app.example.com");
+        for bad in ["example.com", "ftp://x.test", "https://x.test/app", "https://u:p@x.test", "https://x.test/?q"] {
+            assert!(Origin::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lifetimes_must_make_sense() {
+        let s = Settings { access_ttl_secs: Some(600), refresh_ttl_secs: Some(300), ..Default::default() };
+        assert!(Config::resolve(s).is_err());
+    }
+}

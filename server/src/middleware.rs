@@ -1,0 +1,83 @@
+//! Request middleware: who is calling (with transparent refresh), error statuses for server
+//! functions, and the headers every response carries.
+
+use crate::rest::HANDLES_REFRESH_TOKEN;
+use app::backend::AppState;
+use app::backend::extract::VerifiedClaims;
+use app::error::{AppError, ErrorBody};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_cookies::Cookies;
+
+/// Puts the caller's verified access claims in the request extensions. When the access token
+/// is missing or expired but the refresh token is good, refreshes right here and sets the new
+/// cookies on this very response, so an active user is never bounced to the sign-in page.
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let claims = match state.cookies.access_token(&cookies).and_then(|t| state.auth.verify_access(&t)) {
+        Some(claims) => Some(claims),
+        None if !HANDLES_REFRESH_TOKEN.contains(&req.uri().path()) => match state.cookies.refresh_token(&cookies) {
+            Some(token) => match state.auth.refresh(&token).await {
+                Ok(session) => {
+                    state.cookies.set_session(&cookies, &session);
+                    Some(session.claims)
+                }
+                Err(AppError::Internal(detail)) => {
+                    tracing::error!(%detail, "transparent refresh failed");
+                    None
+                }
+                Err(_) => {
+                    // Dead refresh token: stop the browser from sending it again.
+                    state.cookies.clear_session(&cookies);
+                    None
+                }
+            },
+            None => None,
+        },
+        None => None,
+    };
+    if let Some(claims) = claims {
+        req.extensions_mut().insert(VerifiedClaims(claims));
+    }
+    next.run(req).await
+}
+
+/// Server functions answer every error with 500. Give hydrated callers the real status (422,
+/// 401, …) from the `AppError` in the body. Plain form posts are redirects and stay as they are.
+pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let is_server_fn_error = res.headers().contains_key("serverfnerror");
+    if !is_server_fn_error || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a few hundred bytes; cap the read anyway.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return AppError::internal("unreadable server function error body").into_response();
+    };
+    if let Ok(body) = serde_json::from_slice::<ErrorBody>(&bytes) {
+        parts.status = AppError::from(body).status();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Headers for every response, error pages and static files included.
+pub async fn common_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Anything that sets a cookie carries tokens: never let a cache keep it.
+    if headers.contains_key(header::SET_COOKIE) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

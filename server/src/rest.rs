@@ -1,0 +1,130 @@
+//! The JSON REST API. Thin: each handler reads the request, calls the same service as the
+//! server functions, and shapes the answer.
+
+use app::backend::AppState;
+use app::backend::auth::ClientInfo;
+use app::backend::extract::{CurrentUser, VerifiedClaims};
+use app::error::AppError;
+use app::model::User;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
+use axum::routing::{any, get, post};
+use axum::{Extension, Json, Router};
+use serde::{Deserialize, Serialize};
+use tower_cookies::Cookies;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/auth/signup", post(sign_up))
+        .route("/api/auth/signin", post(sign_in))
+        .route("/api/auth/me", get(me))
+        .route("/api/auth/refresh", post(refresh))
+        .route("/api/auth/signout", post(sign_out))
+        .route("/api/{*rest}", any(|| async { AppError::NotFound }))
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Json(serde_json::json!({
+                    "error": "method_not_allowed",
+                    "message": "This endpoint does not accept that method.",
+                })),
+            )
+        })
+}
+
+/// Paths the session middleware must not refresh on: they handle the refresh token themselves.
+pub const HANDLES_REFRESH_TOKEN: [&str; 2] = ["/api/auth/refresh", "/api/auth/signout"];
+
+/// `Json`, but a body that cannot be read answers with our JSON error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::UnsupportedMediaType("Send a JSON body with Content-Type: application/json.".into()))
+            }
+            Err(rejection) => {
+                Err(AppError::BadRequest(format!("The request body is not valid: {}", rejection.body_text())))
+            }
+        }
+    }
+}
+
+// Missing properties default to empty, so they are reported per field (422), not as a
+// malformed body (400).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignUpBody {
+    username: String,
+    password: String,
+    email: String,
+    name: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SignInBody {
+    username: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct UserBody {
+    user: User,
+}
+
+async fn sign_up(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<SignUpBody>,
+) -> Result<(StatusCode, Json<UserBody>), AppError> {
+    let (user, session) = state.auth.sign_up(&body.username, &body.password, &body.email, &body.name, &client).await?;
+    state.cookies.set_session(&cookies, &session);
+    Ok((StatusCode::CREATED, Json(UserBody { user })))
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<SignInBody>,
+) -> Result<Json<UserBody>, AppError> {
+    let (user, session) = state.auth.sign_in(&body.username, &body.password, &client).await?;
+    state.cookies.set_session(&cookies, &session);
+    Ok(Json(UserBody { user }))
+}
+
+async fn me(current: CurrentUser) -> Json<UserBody> {
+    Json(UserBody { user: current.user })
+}
+
+async fn refresh(State(state): State<AppState>, cookies: Cookies) -> Result<Json<UserBody>, AppError> {
+    let token = state.cookies.refresh_token(&cookies).ok_or_else(AppError::unauthorized)?;
+    let session = match state.auth.refresh(&token).await {
+        Ok(session) => session,
+        Err(err) => {
+            state.cookies.clear_session(&cookies);
+            return Err(err);
+        }
+    };
+    let user = state.auth.user_for(&session.claims).await?.ok_or_else(AppError::unauthorized)?;
+    state.cookies.set_session(&cookies, &session);
+    Ok(Json(UserBody { user }))
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    claims: Option<Extension<VerifiedClaims>>,
+) -> Result<StatusCode, AppError> {
+    let refresh = state.cookies.refresh_token(&cookies);
+    state.auth.sign_out(claims.as_ref().map(|c| &c.0.0), refresh.as_deref()).await?;
+    state.cookies.clear_session(&cookies);
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,115 @@
+//! Builds the application from a [`Config`]: state, router, listener. `main` and the tests both
+//! go through here, so the tests exercise exactly what ships.
+
+use crate::config::{Config, ConfigError};
+use crate::{db, middleware, rest, secrets};
+use app::backend::AppState;
+use app::backend::auth::{AuthService, Lifetimes};
+use app::backend::cookies::CookiePolicy;
+use app::backend::tokens::TokenIssuer;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_cookies::CookieManagerLayer;
+use tower_http::trace::TraceLayer;
+
+/// How long the previous refresh token stays usable once, after a rotation.
+pub const REFRESH_GRACE: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let pool = open_database(&config).await?;
+        let secret = secrets::jwt_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let tokens = TokenIssuer::new(&secret, &[], config.access_ttl).map_err(ConfigError::Secret)?;
+        let lifetimes = Lifetimes { session: config.refresh_ttl, idle: config.session_idle, grace: REFRESH_GRACE };
+        let cookies = CookiePolicy::single_origin(config.public_origin.https);
+        tracing::info!(origin = %config.public_origin, cookies = %cookies.describe(), "cookie policy");
+
+        let listener =
+            TcpListener::bind(config.site_addr).await.map_err(|e| StartupError::Bind(config.site_addr, e))?;
+        let mut leptos_options = leptos_options()?;
+        leptos_options.site_addr = listener.local_addr().map_err(|e| StartupError::Bind(config.site_addr, e))?;
+
+        let state = AppState {
+            leptos_options,
+            auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
+            cookies: Arc::new(cookies),
+        };
+        Ok(Self { listener, router: router(state) })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}
+
+pub async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, StartupError> {
+    create_private_dir(&config.data_dir)
+        .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
+    let pool = db::connect(&config.database_url).await?;
+    db::MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Leptos' own settings (site root, pkg dir, reload port…), from the `LEPTOS_*` variables that
+/// cargo-leptos sets, over defaults that match the shipped layout.
+fn leptos_options() -> Result<LeptosOptions, ConfigError> {
+    let defaults = "[package.metadata.leptos]\noutput-name = \"bmw\"\nsite-root = \"target/site\"\n";
+    leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(rest::routes())
+        .leptos_routes_with_context(&state, routes, || {}, move || shell(shell_options.clone()))
+        // Pages, server functions and the API learn who is calling; static files skip this.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
+        .layer(CookieManagerLayer::new())
+        .layer(axum::middleware::from_fn(middleware::common_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,104 @@
+//! Starts the real `bmw` server on port 0 with a fresh temporary database, and talks to it
+//! over HTTP. No mocks.
+
+#![allow(dead_code)]
+
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use serde_json::{Value, json};
+use server::config::{Config, Settings};
+use server::startup::Application;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub dir: tempfile::TempDir,
+    pub database_url: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub async fn spawn() -> TestApp {
+    spawn_with(Settings::default()).await
+}
+
+/// `settings` are applied over test defaults (port 0, temporary data dir).
+pub async fn spawn_with(settings: Settings) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let defaults = Settings {
+        site_addr: Some("127.0.0.1:0".parse().unwrap()),
+        data_dir: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let config = Config::resolve(settings.or(defaults)).expect("valid test configuration");
+    let database_url = config.database_url.clone();
+    let app = Application::build(config).await.expect("server builds");
+    let addr = app.local_addr();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp { addr, base: format!("http://{addr}"), dir, database_url, shutdown: Some(tx) }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with its own cookie jar, like one browser.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    /// A client that keeps no cookies: every cookie must be passed by hand.
+    pub fn bare(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+    }
+
+    pub async fn sign_up(&self, client: &reqwest::Client, username: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"username": username, "password": password, "email": format!("{username}@example.com"), "name": "Test User"}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn db(&self) -> sqlx::SqlitePool {
+        server::db::connect(&self.database_url).await.unwrap()
+    }
+}
+
+/// The `Set-Cookie` header for `name`, whole.
+pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// The value of cookie `name` in a `Set-Cookie` header.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    let header = set_cookie(headers, name)?;
+    let pair = header.split(';').next()?;
+    Some(pair.split_once('=')?.1.to_string())
+}
+
+pub async fn json_body(res: reqwest::Response) -> Value {
+    res.json().await.expect("a JSON body")
+}
+
+pub async fn sleep_secs(secs: u64) {
+    tokio::time::sleep(Duration::from_secs(secs)).await
+}

@@ -1,0 +1,78 @@
+//! `cargo xtask`: the project's two commands, and the setup they share.
+//!
+//!   cargo xtask run [--release]    install what is missing, then serve on http://127.0.0.1:3000
+//!   cargo xtask test               install what is missing, then run every test
+//!   cargo xtask setup              only install what is missing
+//!   cargo xtask dist               release build + the container's runtime tree, smoke-tested
+//!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
+
+mod bench;
+mod setup;
+mod shell;
+
+use shell::{Cmd, root};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <run [--release] | test [rust|e2e] | setup | dist [--no-smoke] | bench>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["run", rest @ ..] => run(rest),
+        ["test", rest @ ..] => test(rest),
+        ["setup"] => setup::ensure(setup::Purpose::Test),
+        ["bench"] => bench::run(),
+        ["dist", rest @ ..] => bench::dist(rest),
+        ["help" | "--help" | "-h"] | [] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown command {:?}\n{USAGE}", args.join(" "))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[&str]) -> Result<(), String> {
+    let release = match args {
+        [] => false,
+        ["--release"] => true,
+        _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
+    };
+    setup::ensure(if release { setup::Purpose::Release } else { setup::Purpose::Run })?;
+    let mut serve = Cmd::new("cargo").args(["leptos", "serve"]);
+    if release {
+        serve = serve.arg("--release");
+    }
+    println!("xtask: serving on http://127.0.0.1:3000 (Ctrl-C stops it; data in ./data)");
+    serve.run()
+}
+
+fn test(args: &[&str]) -> Result<(), String> {
+    let (rust, e2e) = match args {
+        [] => (true, true),
+        ["rust"] => (true, false),
+        ["e2e"] => (false, true),
+        _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
+    };
+    setup::ensure(if e2e { setup::Purpose::Test } else { setup::Purpose::Run })?;
+    if rust {
+        // Both crates in one invocation, built exactly as `cargo leptos build` builds the
+        // server, so the e2e build below reuses these artifacts.
+        Cmd::new("cargo")
+            .args(["test", "--package", "server", "--package", "app", "--features", "app/ssr"])
+            .envs(shell::leptos_build_env())
+            .run()?;
+    }
+    if e2e {
+        Cmd::new("cargo").args(["leptos", "build"]).run()?;
+        Cmd::new("npx").args(["playwright", "test"]).dir(root().join("end2end")).run()?;
+    }
+    Ok(())
+}

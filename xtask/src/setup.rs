@@ -1,0 +1,128 @@
+//! Installs what the build and the tests need, and only what is missing. Safe to run again:
+//! when everything is present it takes a second and installs nothing.
+//!
+//! The facts behind each step are in docs/development.md (why nightly for cargo-leptos, why
+//! wasm-bindgen must match Cargo.lock exactly, why Debian's Chromium).
+
+use crate::shell::{Cmd, root};
+
+const CARGO_LEPTOS_VERSION: &str = "0.3.11";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// `cargo xtask run`: the dev build.
+    Run,
+    /// `--release`: also wasm-opt.
+    Release,
+    /// `cargo xtask test`: also Chromium and Playwright.
+    Test,
+}
+
+pub fn ensure(purpose: Purpose) -> Result<(), String> {
+    wasm_target()?;
+    cargo_leptos()?;
+    wasm_bindgen()?;
+    let mut packages = vec![];
+    if purpose != Purpose::Run {
+        packages.push(("wasm-opt", "binaryen"));
+    }
+    if purpose == Purpose::Test {
+        packages.push(("chromium", "chromium"));
+    }
+    apt(&packages)?;
+    if purpose == Purpose::Test {
+        playwright()?;
+    }
+    Ok(())
+}
+
+fn installing(what: &str) {
+    println!("xtask: installing {what}");
+}
+
+fn wasm_target() -> Result<(), String> {
+    let installed = Cmd::new("rustup").args(["target", "list", "--installed"]).output().unwrap_or_default();
+    if installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    installing("the wasm32-unknown-unknown target");
+    Cmd::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).run()
+}
+
+fn cargo_leptos() -> Result<(), String> {
+    let version = Cmd::new("cargo").args(["leptos", "--version"]).output().unwrap_or_default();
+    if version.contains(CARGO_LEPTOS_VERSION) {
+        return Ok(());
+    }
+    // Its dependencies need a newer rustc than stable 1.95, so it is built with nightly.
+    let toolchains = Cmd::new("rustup").args(["toolchain", "list"]).output().unwrap_or_default();
+    if !toolchains.lines().any(|t| t.starts_with("nightly")) {
+        installing("the nightly toolchain (to build cargo-leptos)");
+        Cmd::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]).run()?;
+    }
+    installing(&format!("cargo-leptos {CARGO_LEPTOS_VERSION} (about 17 minutes on 2 cores)"));
+    Cmd::new("cargo").args(["+nightly", "install", "cargo-leptos", "--version", CARGO_LEPTOS_VERSION, "--locked"]).run()
+}
+
+/// cargo-leptos would download wasm-bindgen, and cannot here; it also does not check the
+/// version of the one on PATH, so we install exactly the version in Cargo.lock.
+fn wasm_bindgen() -> Result<(), String> {
+    let wanted = locked_version("wasm-bindgen")?;
+    let have = Cmd::new("wasm-bindgen").arg("--version").output().unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(wanted.as_str()) {
+        return Ok(());
+    }
+    installing(&format!("wasm-bindgen-cli {wanted} (matches Cargo.lock)"));
+    // Not --locked: its lockfile pins a crate version the registry no longer serves.
+    Cmd::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]).run()
+}
+
+pub fn locked_version(package: &str) -> Result<String, String> {
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{package}\"\nversion = \"");
+    let start = lock.find(&needle).ok_or_else(|| format!("{package} is not in Cargo.lock"))? + needle.len();
+    Ok(lock[start..].split('"').next().unwrap_or_default().to_string())
+}
+
+/// Programs from Debian packages, as (program, package) pairs.
+pub fn ensure_programs(needed: &[(&str, &str)]) -> Result<(), String> {
+    apt(needed)
+}
+
+fn apt(needed: &[(&str, &str)]) -> Result<(), String> {
+    let missing: Vec<&str> = needed
+        .iter()
+        .filter(|(program, _)| Cmd::new("which").arg(program).output().is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    installing(&format!("Debian packages: {}", missing.join(" ")));
+    let sudo =
+        if Cmd::new("id").arg("-u").output().is_some_and(|uid| uid.trim() == "0") { vec![] } else { vec!["sudo"] };
+    let apt_get = |args: Vec<&str>| {
+        let argv: Vec<&str> = sudo.iter().copied().chain(["apt-get"]).chain(args).collect();
+        Cmd::new(argv[0]).args(&argv[1..]).env("DEBIAN_FRONTEND", "noninteractive").run()
+    };
+    apt_get(vec!["update", "-qq"])?;
+    apt_get([vec!["install", "-y", "-qq", "--no-install-recommends"], missing].concat()).map_err(|e| {
+        format!("{e}\nInstall these packages by hand: {}", needed.iter().map(|p| p.1).collect::<Vec<_>>().join(" "))
+    })
+}
+
+/// Playwright from npm; it drives Debian's /usr/bin/chromium (its own browser download cannot
+/// work here). `npm ci` only when the lockfile changed since the last install.
+fn playwright() -> Result<(), String> {
+    let dir = root().join("end2end");
+    let stamp = dir.join("node_modules/.package-lock.json");
+    let fresh = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(installed), Some(wanted)) = (fresh(&stamp), fresh(&dir.join("package-lock.json"))) {
+        if installed >= wanted {
+            return Ok(());
+        }
+    }
+    installing("Playwright (npm ci in end2end/)");
+    Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(&dir).run()
+}

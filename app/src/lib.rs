@@ -14,7 +14,7 @@ pub mod backend;
 use leptos::prelude::*;
 use leptos_meta::{Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 use pages::{AccountPage, HomePage, NotFound, SignInPage, SignUpPage};
 
 /// The HTML document around the app, rendered on the server.
@@ -47,11 +47,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 // The layout route owns the session: the current user and the auth actions.
-                <ParentRoute path=path!("") view=session::Layout>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("signin") view=SignInPage/>
-                    <Route path=path!("signup") view=SignUpPage/>
-                    <Route path=path!("account") view=AccountPage/>
+                // Async SSR: the whole page is rendered before it is sent. Out-of-order
+                // streaming would leave Suspense fallbacks for JavaScript to replace, and these
+                // pages must work with JavaScript off.
+                <ParentRoute path=path!("") view=session::Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

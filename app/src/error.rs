@@ -27,6 +27,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("Not found.")]
     NotFound,
+    /// Too many failed attempts; the client may retry after this many seconds.
+    #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
+    Throttled { retry_after: u64 },
     /// Something failed on our side. The detail is logged, never sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[serde(skip)] String),
@@ -55,6 +58,7 @@ impl AppError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound => "not_found",
+            Self::Throttled { .. } => "throttled",
             Self::Internal(_) => "internal",
         }
     }
@@ -69,6 +73,7 @@ impl AppError {
             Self::Unauthorized(_) => S::UNAUTHORIZED,
             Self::Forbidden(_) => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
+            Self::Throttled { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +103,9 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<FieldErrors>,
+    /// Seconds to wait, for `throttled` (also sent as the `Retry-After` header).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl From<AppError> for ErrorBody {
@@ -107,13 +115,17 @@ impl From<AppError> for ErrorBody {
             AppError::Conflict { field, message } => Some(FieldErrors::from([(field.clone(), message.clone())])),
             _ => None,
         };
-        ErrorBody { error: err.code().into(), message: err.to_string(), fields }
+        let retry_after = match err {
+            AppError::Throttled { retry_after } => Some(retry_after),
+            _ => None,
+        };
+        ErrorBody { error: err.code().into(), message: err.to_string(), fields, retry_after }
     }
 }
 
 impl From<ErrorBody> for AppError {
     fn from(body: ErrorBody) -> Self {
-        let ErrorBody { error, message, fields } = body;
+        let ErrorBody { error, message, fields, retry_after } = body;
         match error.as_str() {
             "bad_request" => Self::BadRequest(message),
             "unsupported_media_type" => Self::UnsupportedMediaType(message),
@@ -125,6 +137,7 @@ impl From<ErrorBody> for AppError {
             "unauthorized" => Self::Unauthorized(message),
             "forbidden" => Self::Forbidden(message),
             "not_found" => Self::NotFound,
+            "throttled" => Self::Throttled { retry_after: retry_after.unwrap_or(1) },
             _ => Self::Internal(message),
         }
     }

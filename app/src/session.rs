@@ -21,9 +21,8 @@ pub fn use_session() -> Session {
 
 #[server(prefix = "/api/fn", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<User>, AppError> {
-    use crate::backend::{AppState, extract::CurrentUser};
-    let state = expect_context::<AppState>();
-    let current: Option<CurrentUser> = leptos_axum::extract_with_state(&state).await?;
+    let state = expect_context::<crate::backend::AppState>();
+    let current: Option<crate::backend::extract::CurrentUser> = leptos_axum::extract_with_state(&state).await?;
     Ok(current.map(|c| c.user))
 }
 

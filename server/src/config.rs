@@ -16,9 +16,11 @@ const DAY: u64 = 24 * 60 * 60;
     name = "bmw",
     version,
     about = "BMW (Bus · Metro · Walk): pages, server functions and JSON API from one binary",
-    after_help = "Environment only (never a flag, so it stays out of `ps`):\n  \
-                  BMW_JWT_SECRET  HS256 key, at least 32 bytes. If unset, one is generated \
-                  once and kept in <BMW_DATA_DIR>/jwt_secret (mode 0600).\n\n\
+    after_help = "Environment or Leptos.toml only (never flags, so they stay out of `ps`):\n  \
+                  BMW_JWT_SECRET            HS256 key, at least 32 bytes. If unset, one is generated \
+                  once and kept in <BMW_DATA_DIR>/jwt_secret (mode 0600).\n  \
+                  BMW_JWT_PREVIOUS_SECRETS  older keys, comma-separated, still accepted while \
+                  tokens signed with them live.\n\n\
                   Each option can also be set in Leptos.toml under the same name as its \
                   environment variable."
 )]
@@ -80,10 +82,20 @@ pub struct Settings {
     #[serde(rename = "BMW_SESSION_IDLE_SECS")]
     pub session_idle_secs: Option<u64>,
 
+    /// Where the built site (wasm, JS, CSS, assets) is [default: target/site, or as cargo-leptos sets it]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
+    #[serde(rename = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+
     /// Kept for the file only: the secret must not be passed as a flag.
     #[arg(skip)]
     #[serde(rename = "BMW_JWT_SECRET")]
     pub jwt_secret: Option<String>,
+
+    /// Older JWT keys, comma-separated, still accepted during a key rotation. Environment or file only.
+    #[arg(skip)]
+    #[serde(rename = "BMW_JWT_PREVIOUS_SECRETS")]
+    pub jwt_previous_secrets: Option<String>,
 }
 
 impl Settings {
@@ -97,7 +109,9 @@ impl Settings {
             access_ttl_secs: self.access_ttl_secs.or(lower.access_ttl_secs),
             refresh_ttl_secs: self.refresh_ttl_secs.or(lower.refresh_ttl_secs),
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
+            site_root: self.site_root.or(lower.site_root),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
+            jwt_previous_secrets: self.jwt_previous_secrets.or(lower.jwt_previous_secrets),
         }
     }
 
@@ -168,6 +182,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// From the environment or the file; `None` means "use or create the one in the data dir".
     pub jwt_secret: Option<String>,
+    /// Older keys still accepted for verification.
+    pub jwt_previous_secrets: Vec<String>,
+    pub site_root: Option<PathBuf>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub session_idle: Duration,
@@ -181,8 +198,12 @@ impl Config {
             None if Path::new("Leptos.toml").exists() => Settings::from_file(Path::new("Leptos.toml"))?,
             None => Settings::default(),
         };
-        let env_secret = std::env::var("BMW_JWT_SECRET").ok().filter(|s| !s.is_empty());
-        let given = Settings { jwt_secret: env_secret, ..cli.settings.clone() };
+        let env = |key: &str| std::env::var(key).ok().filter(|s| !s.is_empty());
+        let given = Settings {
+            jwt_secret: env("BMW_JWT_SECRET"),
+            jwt_previous_secrets: env("BMW_JWT_PREVIOUS_SECRETS"),
+            ..cli.settings.clone()
+        };
         Config::resolve(given.or(file))
     }
 
@@ -224,6 +245,15 @@ impl Config {
             database_url,
             data_dir,
             jwt_secret: s.jwt_secret,
+            jwt_previous_secrets: s
+                .jwt_previous_secrets
+                .iter()
+                .flat_map(|list| list.split(','))
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect(),
+            site_root: s.site_root,
             access_ttl: Duration::from_secs(access_ttl),
             refresh_ttl: Duration::from_secs(refresh_ttl),
             session_idle: Duration::from_secs(session_idle),

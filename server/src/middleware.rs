@@ -63,20 +63,41 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
         return AppError::internal("unreadable server function error body").into_response();
     };
     if let Ok(body) = serde_json::from_slice::<ErrorBody>(&bytes) {
+        if let Some(secs) = body.retry_after {
+            parts.headers.insert(header::RETRY_AFTER, secs.into());
+        }
         parts.status = AppError::from(body).status();
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// What the security headers depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderPolicy {
+    /// Send HSTS: users reach us over https.
+    pub hsts: bool,
+}
+
 /// Headers for every response, error pages and static files included.
-pub async fn common_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(State(policy): State<HeaderPolicy>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Anything that sets a cookie carries tokens: never let a cache keep it.
-    if headers.contains_key(header::SET_COOKIE) {
+    // Pages set their own policy (with the hydration nonce) while rendering.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(value) = HeaderValue::from_str(&app::backend::headers::default_policy()) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    if policy.hsts {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    // API answers and anything that sets a cookie may carry account data or tokens.
+    if is_api || headers.contains_key(header::SET_COOKIE) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

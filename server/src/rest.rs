@@ -5,11 +5,11 @@ use app::backend::AppState;
 use app::backend::auth::ClientInfo;
 use app::backend::extract::{CurrentUser, VerifiedClaims};
 use app::error::AppError;
-use app::model::User;
+use app::model::{SessionInfo, User};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use tower_cookies::Cookies;
@@ -21,6 +21,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/auth/me", get(me))
         .route("/api/auth/refresh", post(refresh))
         .route("/api/auth/signout", post(sign_out))
+        .route("/api/auth/sessions", get(list_sessions).delete(revoke_other_sessions))
+        .route("/api/auth/sessions/{id}", delete(revoke_session))
+        .route("/api/auth/password", post(change_password))
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .method_not_allowed_fallback(|| async {
             (
@@ -127,4 +130,55 @@ async fn sign_out(
     state.auth.sign_out(claims.as_ref().map(|c| &c.0.0), refresh.as_deref()).await?;
     state.cookies.clear_session(&cookies);
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn list_sessions(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<Vec<SessionInfo>>, AppError> {
+    Ok(Json(state.auth.sessions(current.user.id, &current.claims.sid).await?))
+}
+
+#[derive(Serialize)]
+struct Ended {
+    ended: u64,
+}
+
+async fn revoke_other_sessions(State(state): State<AppState>, current: CurrentUser) -> Result<Json<Ended>, AppError> {
+    let ended = state.auth.revoke_other_sessions(current.user.id, &current.claims.sid).await?;
+    Ok(Json(Ended { ended }))
+}
+
+async fn revoke_session(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    current: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    state.auth.revoke_session(current.user.id, &id).await?;
+    if id == current.claims.sid {
+        // Ending your own session is signing out.
+        state.cookies.clear_session(&cookies);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    client: ClientInfo,
+    ApiJson(body): ApiJson<PasswordBody>,
+) -> Result<Json<Ended>, AppError> {
+    let ended = state
+        .auth
+        .change_password(&current.user, &current.claims.sid, &body.current_password, &body.new_password, &client)
+        .await?;
+    Ok(Json(Ended { ended }))
 }

@@ -45,7 +45,9 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let pool = open_database(&config).await?;
         let secret = secrets::jwt_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
-        let tokens = TokenIssuer::new(&secret, &[], config.access_ttl).map_err(ConfigError::Secret)?;
+        let previous: Vec<Vec<u8>> = config.jwt_previous_secrets.iter().map(|k| k.as_bytes().to_vec()).collect();
+        let tokens = TokenIssuer::new(&secret, &previous, config.access_ttl)
+            .map_err(|e| ConfigError::Secret(format!("BMW_JWT_SECRET / BMW_JWT_PREVIOUS_SECRETS: {e}")))?;
         let lifetimes = Lifetimes { session: config.refresh_ttl, idle: config.session_idle, grace: REFRESH_GRACE };
         let cookies = CookiePolicy::single_origin(config.public_origin.https);
         tracing::info!(origin = %config.public_origin, cookies = %cookies.describe(), "cookie policy");
@@ -54,13 +56,17 @@ impl Application {
             TcpListener::bind(config.site_addr).await.map_err(|e| StartupError::Bind(config.site_addr, e))?;
         let mut leptos_options = leptos_options()?;
         leptos_options.site_addr = listener.local_addr().map_err(|e| StartupError::Bind(config.site_addr, e))?;
+        if let Some(root) = &config.site_root {
+            leptos_options.site_root = root.display().to_string().into();
+        }
 
         let state = AppState {
             leptos_options,
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
             cookies: Arc::new(cookies),
         };
-        Ok(Self { listener, router: router(state) })
+        let headers = middleware::HeaderPolicy { hsts: config.public_origin.https };
+        Ok(Self { listener, router: router(state, headers) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -97,7 +103,7 @@ fn leptos_options() -> Result<LeptosOptions, ConfigError> {
     leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, headers: middleware::HeaderPolicy) -> Router {
     let routes = generate_route_list(App);
     let shell_options = state.leptos_options.clone();
     Router::new()
@@ -109,7 +115,7 @@ fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(CookieManagerLayer::new())
-        .layer(axum::middleware::from_fn(middleware::common_headers))
+        .layer(axum::middleware::from_fn_with_state(headers, middleware::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -189,7 +189,7 @@ async fn passwords_are_stored_as_owasp_argon2id_hashes_only() {
 
     // Every byte on disk: the database, its write-ahead log and shared memory.
     let mut checked = 0;
-    for entry in std::fs::read_dir(app.dir.path()).unwrap() {
+    for entry in std::fs::read_dir(&app.dir).unwrap() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
         assert!(
@@ -226,7 +226,7 @@ async fn an_expired_access_token_is_refreshed_transparently() {
 }
 
 #[tokio::test]
-async fn refresh_rotates_the_token_and_a_replayed_one_ends_the_session() {
+async fn refresh_rotates_the_token_on_every_use() {
     let app = spawn().await;
     let res = app.sign_up(&app.bare(), "heidi", PASSWORD).await;
     let original = cookie_value(res.headers(), "bmw_refresh").unwrap();
@@ -241,11 +241,8 @@ async fn refresh_rotates_the_token_and_a_replayed_one_ends_the_session() {
     assert!(cookie_value(rotated.headers(), "bmw_access").is_some());
     assert_eq!(json_body(rotated).await["user"]["username"], "heidi");
 
-    // One replay inside the grace window is a race between tabs, not theft...
-    assert_eq!(refresh(original.clone()).await.unwrap().status(), StatusCode::OK);
-    // ...a second one is theft: the whole session ends, newest token included.
-    assert_eq!(refresh(original).await.unwrap().status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(refresh(next).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // The new token works in turn (reuse of old ones: see the attack suite).
+    assert_eq!(refresh(next).await.unwrap().status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -1,12 +1,14 @@
 //! The authentication service: the one implementation behind the REST handlers and the server
 //! functions alike.
 
+use super::common_passwords;
 use super::password::{PasswordHasher, needs_rehash};
 use super::store::{self, Db, NewSession, Spend};
+use super::throttle::SignInThrottle;
 use super::tokens::{AccessClaims, TokenIssuer};
 use super::{now, random};
 use crate::error::{AppError, FieldErrors};
-use crate::model::User;
+use crate::model::{SessionInfo, User};
 use crate::validate;
 use std::time::Duration;
 
@@ -43,13 +45,23 @@ pub struct AuthService {
     passwords: PasswordHasher,
     tokens: TokenIssuer,
     lifetimes: Lifetimes,
+    throttle: SignInThrottle,
 }
 
 const WRONG_CREDENTIALS: &str = "Wrong username or password.";
+const COMMON_PASSWORD: &str = "This password is too common. Choose one that is harder to guess.";
+
+/// Refuses passwords from the bundled common-password list (ASVS 6.2.4), as a field error.
+fn refuse_common(field: &str, password: &str) -> Result<(), AppError> {
+    if common_passwords::is_common(password) {
+        return Err(AppError::validation(field, COMMON_PASSWORD));
+    }
+    Ok(())
+}
 
 impl AuthService {
     pub fn new(db: Db, tokens: TokenIssuer, lifetimes: Lifetimes) -> Self {
-        Self { db, passwords: PasswordHasher::new(), tokens, lifetimes }
+        Self { db, passwords: PasswordHasher::new(), tokens, lifetimes, throttle: SignInThrottle::default() }
     }
 
     pub fn db(&self) -> &Db {
@@ -65,6 +77,7 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<(User, IssuedSession), AppError> {
         let new_user = validate::new_user(username, password, email, name)?;
+        refuse_common("password", &new_user.password)?;
         let hash = self.passwords.hash(new_user.password.clone()).await?;
         let user = store::insert_user(&self.db, &new_user, &hash, now()).await?;
         tracing::info!(user_id = user.id, "user signed up");
@@ -89,9 +102,14 @@ impl AuthService {
         if !missing.is_empty() {
             return Err(AppError::Validation(missing));
         }
-        // Over-long input cannot match any stored password; refuse it before hashing so it
-        // cannot be used to burn CPU, but after the same amount of work as a real attempt.
         let username = validate::normalize_username(username);
+        let ip = client.ip.as_deref();
+        // Checked before any hashing, and keyed by the name whether or not it exists.
+        if let Some(retry_after) = self.throttle.retry_after(&username, ip) {
+            return Err(AppError::Throttled { retry_after });
+        }
+        // Over-long input cannot match any stored password: verify an empty attempt against the
+        // dummy instead, so it costs the same as a real attempt and no more.
         let found = store::find_credentials(&self.db, &username).await?;
         let too_long = password.chars().count() > *validate::PASSWORD_LEN.end();
         let stored = found.as_ref().map(|(_, hash)| hash.clone()).filter(|_| !too_long);
@@ -99,8 +117,12 @@ impl AuthService {
         let valid = self.passwords.verify(attempt, stored).await?;
         let (user, stored_hash) = match found {
             Some(found) if valid => found,
-            _ => return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into())),
+            _ => {
+                self.throttle.failed(&username, ip);
+                return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
+            }
         };
+        self.throttle.succeeded(&username);
         if needs_rehash(&stored_hash) {
             let fresh = self.passwords.hash(password.to_string()).await?;
             store::update_password_hash(&self.db, user.id, &fresh).await?;
@@ -206,5 +228,69 @@ impl AuthService {
     pub async fn user_for(&self, claims: &AccessClaims) -> Result<Option<User>, AppError> {
         let Some(user_id) = claims.user_id() else { return Ok(None) };
         store::user_for_session(&self.db, &claims.sid, user_id, now(), self.lifetimes.idle.as_secs() as i64).await
+    }
+
+    /// The user's live sessions, marking the one `current_sid` belongs to.
+    pub async fn sessions(&self, user_id: i64, current_sid: &str) -> Result<Vec<SessionInfo>, AppError> {
+        store::list_sessions(&self.db, user_id, now(), self.lifetimes.idle.as_secs() as i64, current_sid).await
+    }
+
+    /// Ends one of the user's sessions; 404 for anyone else's (or an unknown id).
+    pub async fn revoke_session(&self, user_id: i64, session_id: &str) -> Result<(), AppError> {
+        if store::revoke_user_session(&self.db, user_id, session_id, now()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Ends every session of the user but the current one; returns how many ended.
+    pub async fn revoke_other_sessions(&self, user_id: i64, current_sid: &str) -> Result<u64, AppError> {
+        store::revoke_other_sessions(&self.db, user_id, current_sid, now()).await
+    }
+
+    /// Changes the password after checking the current one, and ends every other session.
+    /// Wrong current passwords count as failed sign-ins for throttling.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current_sid: &str,
+        current: &str,
+        new: &str,
+        client: &ClientInfo,
+    ) -> Result<u64, AppError> {
+        let ip = client.ip.as_deref();
+        if let Some(retry_after) = self.throttle.retry_after(&user.username, ip) {
+            return Err(AppError::Throttled { retry_after });
+        }
+        let mut fields = FieldErrors::new();
+        if current.is_empty() {
+            fields.insert("current_password".into(), "Enter your current password.".into());
+        }
+        match validate::password(new) {
+            Err(message) => {
+                fields.insert("new_password".into(), message);
+            }
+            Ok(()) if common_passwords::is_common(new) => {
+                fields.insert("new_password".into(), COMMON_PASSWORD.into());
+            }
+            Ok(()) if new == current => {
+                fields.insert("new_password".into(), "Choose a password different from the current one.".into());
+            }
+            Ok(()) => {}
+        }
+        if !fields.is_empty() {
+            return Err(AppError::Validation(fields));
+        }
+        let stored = store::password_hash(&self.db, user.id).await?;
+        if !self.passwords.verify(current.to_string(), stored).await? {
+            self.throttle.failed(&user.username, ip);
+            return Err(AppError::validation("current_password", "That is not your current password."));
+        }
+        let hash = self.passwords.hash(new.to_string()).await?;
+        store::update_password_hash(&self.db, user.id, &hash).await?;
+        let ended = store::revoke_other_sessions(&self.db, user.id, current_sid, now()).await?;
+        tracing::info!(user_id = user.id, ended, "password changed; other sessions ended");
+        Ok(ended)
     }
 }

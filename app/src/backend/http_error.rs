@@ -10,6 +10,14 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let status = self.status();
-        (status, axum::Json(ErrorBody::from(self))).into_response()
+        let retry_after = match self {
+            AppError::Throttled { retry_after } => Some(retry_after),
+            _ => None,
+        };
+        let mut response = (status, axum::Json(ErrorBody::from(self))).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

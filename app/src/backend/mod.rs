@@ -2,12 +2,15 @@
 //! plus the cookie policy and the extractors they share.
 
 pub mod auth;
+pub mod common_passwords;
 pub mod cookies;
 pub mod extract;
+pub mod headers;
 pub mod password;
 pub mod random;
 pub mod state;
 pub mod store;
+pub mod throttle;
 pub mod tokens;
 
 mod http_error;
@@ -26,4 +29,11 @@ pub async fn request_context() -> Result<(AppState, tower_cookies::Cookies, auth
     let cookies = leptos_axum::extract::<tower_cookies::Cookies>().await?;
     let client = leptos_axum::extract::<auth::ClientInfo>().await?;
     Ok((state, cookies, client))
+}
+
+/// For server functions that need a signed-in user: the state and that user, or 401.
+pub async fn signed_in() -> Result<(AppState, extract::CurrentUser), crate::error::AppError> {
+    let state = leptos::prelude::expect_context::<AppState>();
+    let current = leptos_axum::extract_with_state::<extract::CurrentUser, _>(&state).await?;
+    Ok((state, current))
 }

@@ -1,7 +1,7 @@
 //! All SQL lives here. The service layer above decides; this only reads and writes.
 
 use crate::error::AppError;
-use crate::model::User;
+use crate::model::{SessionInfo, User};
 use crate::validate::NewUser;
 use sqlx::SqlitePool;
 
@@ -200,4 +200,80 @@ pub async fn revoke_session(db: &Db, session_id: &str, now: i64) -> Result<(), A
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// The live sessions of a user, most recently used first.
+pub async fn list_sessions(
+    db: &Db,
+    user_id: i64,
+    now: i64,
+    idle_secs: i64,
+    current: &str,
+) -> Result<Vec<SessionInfo>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        created_at: i64,
+        last_used_at: i64,
+        user_agent: Option<String>,
+        ip: Option<String>,
+    }
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT id, created_at, last_used_at, user_agent, ip FROM sessions
+         WHERE user_id = ? AND revoked_at IS NULL AND expires_at > ? AND last_used_at > ?
+         ORDER BY last_used_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(now - idle_secs)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SessionInfo {
+            current: r.id == current,
+            device: describe_user_agent(r.user_agent.as_deref()),
+            id: r.id,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            user_agent: r.user_agent,
+            ip: r.ip,
+        })
+        .collect())
+}
+
+/// "Firefox on Linux", from a user agent, via the woothee parser.
+fn describe_user_agent(ua: Option<&str>) -> String {
+    let parsed = ua.and_then(|ua| woothee::parser::Parser::new().parse(ua));
+    match parsed {
+        Some(p) if p.name != "UNKNOWN" && p.os != "UNKNOWN" => format!("{} on {}", p.name, p.os),
+        Some(p) if p.name != "UNKNOWN" => p.name.to_string(),
+        _ => ua.filter(|ua| !ua.is_empty()).map_or("Unknown device".into(), |ua| ua.chars().take(40).collect()),
+    }
+}
+
+/// Revokes one of the user's sessions. False if it is not theirs or not live.
+pub async fn revoke_user_session(db: &Db, user_id: i64, session_id: &str, now: i64) -> Result<bool, AppError> {
+    let done = sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(session_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Revokes every session of the user except `keep`. Returns how many ended.
+pub async fn revoke_other_sessions(db: &Db, user_id: i64, keep: &str, now: i64) -> Result<u64, AppError> {
+    let done = sqlx::query("UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND id != ? AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .bind(keep)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn password_hash(db: &Db, user_id: i64) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?").bind(user_id).fetch_optional(db).await?)
 }

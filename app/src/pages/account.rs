@@ -1,5 +1,6 @@
 use crate::error::AppError;
 use crate::model::User;
+use crate::pages::{PasswordForm, SessionsPanel};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -60,5 +61,7 @@ fn AccountDetails(user: User) -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
         </section>
+        <SessionsPanel/>
+        <PasswordForm/>
     }
 }

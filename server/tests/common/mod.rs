@@ -13,7 +13,8 @@ use std::time::Duration;
 pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
-    pub dir: tempfile::TempDir,
+    pub dir: std::path::PathBuf,
+    _owned_dir: Option<tempfile::TempDir>,
     pub database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -33,9 +34,16 @@ pub async fn spawn() -> TestApp {
 /// `settings` are applied over test defaults (port 0, temporary data dir).
 pub async fn spawn_with(settings: Settings) -> TestApp {
     let dir = tempfile::tempdir().expect("temporary directory");
+    let mut app = spawn_in(dir.path(), settings).await;
+    app._owned_dir = Some(dir);
+    app
+}
+
+/// Like `spawn_with`, on a data directory the caller keeps: for restarts over the same data.
+pub async fn spawn_in(dir: &std::path::Path, settings: Settings) -> TestApp {
     let defaults = Settings {
         site_addr: Some("127.0.0.1:0".parse().unwrap()),
-        data_dir: Some(dir.path().to_path_buf()),
+        data_dir: Some(dir.to_path_buf()),
         ..Default::default()
     };
     let config = Config::resolve(settings.or(defaults)).expect("valid test configuration");
@@ -46,7 +54,14 @@ pub async fn spawn_with(settings: Settings) -> TestApp {
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    TestApp { addr, base: format!("http://{addr}"), dir, database_url, shutdown: Some(tx) }
+    TestApp {
+        addr,
+        base: format!("http://{addr}"),
+        dir: dir.to_path_buf(),
+        _owned_dir: None,
+        database_url,
+        shutdown: Some(tx),
+    }
 }
 
 impl TestApp {
@@ -101,4 +116,82 @@ pub async fn json_body(res: reqwest::Response) -> Value {
 
 pub async fn sleep_secs(secs: u64) {
     tokio::time::sleep(Duration::from_secs(secs)).await
+}
+
+/// The tokens of one signed-in client.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl Tokens {
+    pub fn from_headers(headers: &HeaderMap) -> Tokens {
+        Tokens {
+            access: cookie_value(headers, "bmw_access").expect("an access cookie"),
+            refresh: cookie_value(headers, "bmw_refresh").expect("a refresh cookie"),
+        }
+    }
+
+    pub fn cookie(&self) -> String {
+        format!("bmw_access={}; bmw_refresh={}", self.access, self.refresh)
+    }
+
+    pub fn access_only(&self) -> String {
+        format!("bmw_access={}", self.access)
+    }
+
+    pub fn refresh_only(&self) -> String {
+        format!("bmw_refresh={}", self.refresh)
+    }
+
+    /// The access token's claims, decoded without verification.
+    pub fn claims(&self) -> Value {
+        use base64::Engine;
+        let payload = self.access.split('.').nth(1).expect("a JWT");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+        serde_json::from_slice(&bytes).expect("JSON claims")
+    }
+}
+
+impl TestApp {
+    /// Signs up `username` and returns its tokens.
+    pub async fn signed_up(&self, username: &str, password: &str) -> Tokens {
+        let res = self.sign_up(&self.bare(), username, password).await;
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED, "sign-up of {username}");
+        Tokens::from_headers(res.headers())
+    }
+
+    /// Signs `username` in again, as another device, and returns that session's tokens.
+    pub async fn signed_in(&self, username: &str, password: &str, user_agent: &str) -> Tokens {
+        let res = self.sign_in_raw(username, password, user_agent).await;
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "sign-in of {username}");
+        Tokens::from_headers(res.headers())
+    }
+
+    pub async fn sign_in_raw(&self, username: &str, password: &str, user_agent: &str) -> reqwest::Response {
+        self.bare()
+            .post(self.url("/api/auth/signin"))
+            .header("user-agent", user_agent)
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET /api/auth/me with exactly these cookies; returns the status.
+    pub async fn me_status(&self, cookie: &str) -> reqwest::StatusCode {
+        self.bare().get(self.url("/api/auth/me")).header("cookie", cookie).send().await.unwrap().status()
+    }
+
+    /// POST /api/auth/refresh with this refresh token; returns the status.
+    pub async fn refresh_status(&self, tokens: &Tokens) -> reqwest::StatusCode {
+        self.bare()
+            .post(self.url("/api/auth/refresh"))
+            .header("cookie", tokens.refresh_only())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    }
 }

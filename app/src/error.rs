@@ -25,6 +25,9 @@ pub enum AppError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// Refused by the CSRF check: the request came from a page we do not trust.
+    #[error("{0}")]
+    Csrf(String),
     #[error("Not found.")]
     NotFound,
     /// Too many failed attempts; the client may retry after this many seconds.
@@ -57,6 +60,7 @@ impl AppError {
             Self::Conflict { .. } => "conflict",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::Csrf(_) => "csrf",
             Self::NotFound => "not_found",
             Self::Throttled { .. } => "throttled",
             Self::Internal(_) => "internal",
@@ -71,7 +75,7 @@ impl AppError {
             Self::Validation(_) => S::UNPROCESSABLE_ENTITY,
             Self::Conflict { .. } => S::CONFLICT,
             Self::Unauthorized(_) => S::UNAUTHORIZED,
-            Self::Forbidden(_) => S::FORBIDDEN,
+            Self::Forbidden(_) | Self::Csrf(_) => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::Throttled { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal(_) => S::INTERNAL_SERVER_ERROR,
@@ -136,6 +140,7 @@ impl From<ErrorBody> for AppError {
             }
             "unauthorized" => Self::Unauthorized(message),
             "forbidden" => Self::Forbidden(message),
+            "csrf" => Self::Csrf(message),
             "not_found" => Self::NotFound,
             "throttled" => Self::Throttled { retry_after: retry_after.unwrap_or(1) },
             _ => Self::Internal(message),

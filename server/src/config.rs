@@ -3,6 +3,7 @@
 //! Every key in `Leptos.toml` has the same name as its environment variable, so there is one
 //! name to learn per setting. Unknown keys in the file are an error, so typos don't pass silently.
 
+pub use app::backend::policy::origin::Origin;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -57,6 +58,12 @@ pub struct Settings {
     #[serde(rename = "BMW_PUBLIC_ORIGIN")]
     pub public_origin: Option<String>,
 
+    /// Other origins allowed to call the API with credentials, comma-separated and exact
+    /// (CORS and CSRF). Never `*` [default: none]
+    #[arg(long, env = "BMW_ALLOWED_ORIGINS", global = true)]
+    #[serde(rename = "BMW_ALLOWED_ORIGINS")]
+    pub allowed_origins: Option<String>,
+
     /// SQLite database URL [default: sqlite://<data dir>/bmw.db]
     #[arg(long, env = "DATABASE_URL", global = true)]
     #[serde(rename = "DATABASE_URL")]
@@ -104,6 +111,7 @@ impl Settings {
         Settings {
             site_addr: self.site_addr.or(lower.site_addr),
             public_origin: self.public_origin.or(lower.public_origin),
+            allowed_origins: self.allowed_origins.or(lower.allowed_origins),
             database_url: self.database_url.or(lower.database_url),
             data_dir: self.data_dir.or(lower.data_dir),
             access_ttl_secs: self.access_ttl_secs.or(lower.access_ttl_secs),
@@ -138,46 +146,13 @@ fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { key, message: message.into() }
 }
 
-/// An origin: scheme://host[:port], nothing else.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    pub https: bool,
-    text: String,
-}
-
-impl Origin {
-    pub fn parse(raw: &str) -> Result<Origin, String> {
-        let uri: http::Uri = raw.parse().map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
-        let scheme = uri.scheme_str().ok_or_else(|| format!("{raw:?} has no scheme; write e.g. https://{raw}"))?;
-        if scheme != "http" && scheme != "https" {
-            return Err(format!("{raw:?}: the scheme must be http or https"));
-        }
-        let authority = uri.authority().ok_or_else(|| format!("{raw:?} has no host"))?;
-        if authority.as_str().contains('@') {
-            return Err(format!("{raw:?}: an origin cannot carry credentials"));
-        }
-        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
-            return Err(format!("{raw:?}: an origin has no path or query; use {scheme}://{authority}"));
-        }
-        Ok(Origin { https: scheme == "https", text: format!("{scheme}://{}", authority.as_str().to_ascii_lowercase()) })
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
 /// The configuration after defaults and checks.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub site_addr: SocketAddr,
-    pub public_origin: Origin,
+    /// As configured; `None` means "http://" plus the address actually bound (see startup).
+    pub public_origin: Option<Origin>,
+    pub allowed_origins: Vec<Origin>,
     pub database_url: String,
     pub data_dir: PathBuf,
     /// From the environment or the file; `None` means "use or create the one in the data dir".
@@ -209,10 +184,16 @@ impl Config {
 
     pub fn resolve(s: Settings) -> Result<Config, ConfigError> {
         let site_addr = s.site_addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000)));
-        let public_origin = match &s.public_origin {
-            Some(raw) => Origin::parse(raw).map_err(|m| invalid("BMW_PUBLIC_ORIGIN", m))?,
-            None => Origin::parse(&format!("http://{site_addr}")).map_err(|m| invalid("LEPTOS_SITE_ADDR", m))?,
-        };
+        let public_origin =
+            s.public_origin.as_deref().map(Origin::parse).transpose().map_err(|m| invalid("BMW_PUBLIC_ORIGIN", m))?;
+        let allowed_origins = s
+            .allowed_origins
+            .iter()
+            .flat_map(|list| list.split(','))
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| Origin::parse(o).map_err(|m| invalid("BMW_ALLOWED_ORIGINS", m)))
+            .collect::<Result<Vec<_>, _>>()?;
         let data_dir = s.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = s.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bmw.db").display()));
         if !database_url.starts_with("sqlite:") {
@@ -242,6 +223,7 @@ impl Config {
         Ok(Config {
             site_addr,
             public_origin,
+            allowed_origins,
             database_url,
             data_dir,
             jwt_secret: s.jwt_secret,
@@ -279,10 +261,11 @@ mod tests {
     }
 
     #[test]
-    fn origins_must_be_bare() {
-        assert_eq!(Origin::parse("https://App.example.com").unwrap().as_str(), "https://app.example.com");
-        for bad in ["example.com", "ftp://x.test", "https://x.test/app", "https://u:p@x.test", "https://x.test/?q"] {
-            assert!(Origin::parse(bad).is_err(), "{bad}");
+    fn wildcards_and_paths_in_allowed_origins_are_refused() {
+        for bad in ["*", "https://x.test/app", "null"] {
+            let s = Settings { allowed_origins: Some(format!("https://ok.test, {bad}")), ..Default::default() };
+            let err = Config::resolve(s).unwrap_err().to_string();
+            assert!(err.starts_with("BMW_ALLOWED_ORIGINS"), "{err}");
         }
     }
 

@@ -4,13 +4,17 @@
 use crate::rest::HANDLES_REFRESH_TOKEN;
 use app::backend::AppState;
 use app::backend::extract::VerifiedClaims;
+use app::backend::policy::{CORS_MAX_AGE, WebPolicy, csrf};
 use app::error::{AppError, ErrorBody};
 use axum::body::Body;
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 use tower_cookies::Cookies;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// Puts the caller's verified access claims in the request extensions. When the access token
 /// is missing or expired but the refresh token is good, refreshes right here and sets the new
@@ -101,4 +105,31 @@ pub async fn security_headers(State(policy): State<HeaderPolicy>, req: Request, 
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Refuses state-changing requests from pages we do not trust (see `policy::csrf`), before
+/// any handler runs.
+pub async fn csrf_guard(State(policy): State<Arc<WebPolicy>>, req: Request, next: Next) -> Response {
+    match csrf::check(&policy.csrf_origins, req.method(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(reason) => {
+            tracing::warn!(method = %req.method(), path = %req.uri().path(), %reason, "CSRF check refused a request");
+            AppError::Csrf(reason).into_response()
+        }
+    }
+}
+
+/// CORS with credentials for exactly the configured origins: an exact list (never `*`, never
+/// a mirror of the request), only the methods and headers the API uses, and `Vary: Origin`.
+/// With no extra origins it allows nobody, and browsers keep other sites from reading answers.
+pub fn cors(policy: &WebPolicy) -> CorsLayer {
+    let origins: Vec<HeaderValue> =
+        policy.cors_origins.iter().filter_map(|o| HeaderValue::from_str(&o.to_string()).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
+        .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        .max_age(CORS_MAX_AGE)
+        .vary([header::ORIGIN, header::ACCESS_CONTROL_REQUEST_METHOD, header::ACCESS_CONTROL_REQUEST_HEADERS])
 }

@@ -1,11 +1,11 @@
 //! Builds the application from a [`Config`]: state, router, listener. `main` and the tests both
 //! go through here, so the tests exercise exactly what ships.
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, Origin};
 use crate::{db, middleware, rest, secrets};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
-use app::backend::cookies::CookiePolicy;
+use app::backend::policy::WebPolicy;
 use app::backend::tokens::TokenIssuer;
 use app::{App, shell};
 use axum::Router;
@@ -49,13 +49,15 @@ impl Application {
         let tokens = TokenIssuer::new(&secret, &previous, config.access_ttl)
             .map_err(|e| ConfigError::Secret(format!("BMW_JWT_SECRET / BMW_JWT_PREVIOUS_SECRETS: {e}")))?;
         let lifetimes = Lifetimes { session: config.refresh_ttl, idle: config.session_idle, grace: REFRESH_GRACE };
-        let cookies = CookiePolicy::single_origin(config.public_origin.https);
-        tracing::info!(origin = %config.public_origin, cookies = %cookies.describe(), "cookie policy");
-
         let listener =
             TcpListener::bind(config.site_addr).await.map_err(|e| StartupError::Bind(config.site_addr, e))?;
+        let bound = listener.local_addr().map_err(|e| StartupError::Bind(config.site_addr, e))?;
+        let policy = WebPolicy::derive(public_origin(&config, bound)?, config.allowed_origins.clone())
+            .map_err(|message| ConfigError::Invalid { key: "BMW_ALLOWED_ORIGINS", message })?;
+        tracing::info!("web policy: {}", policy.describe());
+
         let mut leptos_options = leptos_options()?;
-        leptos_options.site_addr = listener.local_addr().map_err(|e| StartupError::Bind(config.site_addr, e))?;
+        leptos_options.site_addr = bound;
         if let Some(root) = &config.site_root {
             leptos_options.site_root = root.display().to_string().into();
         }
@@ -63,10 +65,10 @@ impl Application {
         let state = AppState {
             leptos_options,
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
-            cookies: Arc::new(cookies),
+            cookies: Arc::new(policy.cookies.clone()),
         };
-        let headers = middleware::HeaderPolicy { hsts: config.public_origin.https };
-        Ok(Self { listener, router: router(state, headers) })
+        let headers = middleware::HeaderPolicy { hsts: policy.public_origin.https() };
+        Ok(Self { listener, router: router(state, headers, Arc::new(policy)) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -78,6 +80,23 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }
+}
+
+/// The configured public origin, or `http://` plus the address actually bound (so port 0
+/// becomes the real port).
+fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigError> {
+    if let Some(origin) = &config.public_origin {
+        return Ok(origin.clone());
+    }
+    if bound.ip().is_unspecified() {
+        tracing::warn!(
+            "BMW_PUBLIC_ORIGIN is not set and the server listens on all interfaces ({bound}). Browsers reach it \
+             under some other name, and the CSRF check will refuse their form posts until BMW_PUBLIC_ORIGIN \
+             names that origin (e.g. https://bmw.example.com)."
+        );
+    }
+    Origin::parse(&format!("http://{bound}"))
+        .map_err(|message| ConfigError::Invalid { key: "LEPTOS_SITE_ADDR", message })
 }
 
 pub async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, StartupError> {
@@ -103,7 +122,7 @@ fn leptos_options() -> Result<LeptosOptions, ConfigError> {
     leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
 }
 
-fn router(state: AppState, headers: middleware::HeaderPolicy) -> Router {
+fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPolicy>) -> Router {
     let routes = generate_route_list(App);
     let shell_options = state.leptos_options.clone();
     Router::new()
@@ -115,6 +134,9 @@ fn router(state: AppState, headers: middleware::HeaderPolicy) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(CookieManagerLayer::new())
+        // Before anything can change state: refuse unsafe requests from untrusted pages.
+        .layer(axum::middleware::from_fn_with_state(policy.clone(), middleware::csrf_guard))
+        .layer(middleware::cors(&policy))
         .layer(axum::middleware::from_fn_with_state(headers, middleware::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -57,7 +57,8 @@ pub fn run() -> Result<(), String> {
     }
 
     let server = Server::start(&root().join("target/dist"))?;
-    let signup = r#"{"username":"bench","password":"bench-password-1","email":"bench@example.com","name":"Bench"}"#;
+    let signup =
+        r#"{"username":"bench","password":"quiet-lantern-meadow-7","email":"bench@example.com","name":"Bench"}"#;
     let headers = curl(&[
         "-sS",
         "-o",

@@ -51,12 +51,25 @@ pub struct AuthService {
 const WRONG_CREDENTIALS: &str = "Wrong username or password.";
 const COMMON_PASSWORD: &str = "This password is too common. Choose one that is harder to guess.";
 
-/// Refuses passwords from the bundled common-password list (ASVS 6.2.4), as a field error.
-fn refuse_common(field: &str, password: &str) -> Result<(), AppError> {
+const GUESSABLE_PASSWORD: &str = "Your password must not contain your username, your email name or the app's name.";
+
+/// Words an attacker tries first against this site (ASVS 6.1.2, 6.2.11), besides the user's own.
+pub const CONTEXT_WORDS: [&str; 4] = ["bmw", "busmetrowalk", "bus metro walk", "bus-metro-walk"];
+
+/// The reason `password` is too easy to guess for this user, if it is: on the bundled
+/// common-password list (ASVS 6.2.4), or built on a context-specific word.
+fn weakness(password: &str, username: &str, email: &str) -> Option<&'static str> {
     if common_passwords::is_common(password) {
-        return Err(AppError::validation(field, COMMON_PASSWORD));
+        return Some(COMMON_PASSWORD);
     }
-    Ok(())
+    let lower = password.to_lowercase();
+    let email_name = email.split('@').next().unwrap_or_default().to_lowercase();
+    let personal = [username.to_lowercase(), email_name];
+    let contains = |word: &str| word.chars().count() >= 3 && lower.contains(word);
+    if CONTEXT_WORDS.iter().any(|w| contains(w)) || personal.iter().any(|w| contains(w)) {
+        return Some(GUESSABLE_PASSWORD);
+    }
+    None
 }
 
 impl AuthService {
@@ -77,7 +90,9 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<(User, IssuedSession), AppError> {
         let new_user = validate::new_user(username, password, email, name)?;
-        refuse_common("password", &new_user.password)?;
+        if let Some(reason) = weakness(&new_user.password, &new_user.username, &new_user.email) {
+            return Err(AppError::validation("password", reason));
+        }
         let hash = self.passwords.hash(new_user.password.clone()).await?;
         let user = store::insert_user(&self.db, &new_user, &hash, now()).await?;
         tracing::info!(user_id = user.id, "user signed up");
@@ -271,8 +286,8 @@ impl AuthService {
             Err(message) => {
                 fields.insert("new_password".into(), message);
             }
-            Ok(()) if common_passwords::is_common(new) => {
-                fields.insert("new_password".into(), COMMON_PASSWORD.into());
+            Ok(()) if let Some(reason) = weakness(new, &user.username, &user.email) => {
+                fields.insert("new_password".into(), reason.into());
             }
             Ok(()) if new == current => {
                 fields.insert("new_password".into(), "Choose a password different from the current one.".into());
@@ -292,5 +307,19 @@ impl AuthService {
         let ended = store::revoke_other_sessions(&self.db, user.id, current_sid, now()).await?;
         tracing::info!(user_id = user.id, ended, "password changed; other sessions ended");
         Ok(ended)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weakness;
+
+    #[test]
+    fn context_specific_passwords_are_weak() {
+        assert!(weakness("alice-rules-2026", "alice", "a@example.com").is_some());
+        assert!(weakness("my-travel-bob-x", "someone", "bob@example.com").is_some());
+        assert!(weakness("I-love-BMW-trips", "someone", "x@example.com").is_some());
+        assert!(weakness("password1", "someone", "x@example.com").is_some());
+        assert!(weakness("quiet-lantern-meadow", "someone", "x@example.com").is_none());
     }
 }

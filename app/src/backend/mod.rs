@@ -3,10 +3,10 @@
 
 pub mod auth;
 pub mod common_passwords;
-pub mod cookies;
 pub mod extract;
 pub mod headers;
 pub mod password;
+pub mod policy;
 pub mod random;
 pub mod state;
 pub mod store;
@@ -37,3 +37,5 @@ pub async fn signed_in() -> Result<(AppState, extract::CurrentUser), crate::erro
     let current = leptos_axum::extract_with_state::<extract::CurrentUser, _>(&state).await?;
     Ok((state, current))
 }
+
+pub use policy::cookies;

@@ -1,7 +1,7 @@
 //! What every handler and server function can reach.
 
 use super::auth::AuthService;
-use super::cookies::CookiePolicy;
+use super::policy::cookies::CookiePolicy;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 //! Every cookie the app sets or clears is built here, so a cookie is always cleared with exactly
 //! the attributes it was set with (browsers otherwise keep the old one).
 
-use super::auth::IssuedSession;
+use crate::backend::auth::IssuedSession;
 use std::time::Duration;
 use tower_cookies::Cookies;
 use tower_cookies::cookie::{Cookie, SameSite};

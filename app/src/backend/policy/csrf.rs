@@ -1,0 +1,87 @@
+//! The CSRF check for unsafe methods (POST, PUT, PATCH, DELETE), on every route.
+//!
+//! CORS does not stop a cross-origin form post or a "simple" fetch (Leptos server functions
+//! are exactly that): the browser sends it, the handler runs, only the answer is hidden. And
+//! `SameSite` does not stop another port or a sibling subdomain, which are the same site. So:
+//!
+//! 1. `Sec-Fetch-Site: cross-site` is refused outright.
+//! 2. `Origin` must be exactly one of the allowed origins; `null` is refused.
+//! 3. Without `Origin`, the origin of `Referer` must be.
+//! 4. A request with none of these headers did not come from a browser: the Fetch standard
+//!    makes browsers send `Origin` on every request whose method is not GET or HEAD. Such a
+//!    request carries no victim's ambient cookies, so it is let through (curl, scripts, tests).
+
+use super::origin::Origin;
+use http::{HeaderMap, Method, header};
+
+pub fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+}
+
+/// Ok, or the reason the request is refused.
+pub fn check(allowed: &[Origin], method: &Method, headers: &HeaderMap) -> Result<(), String> {
+    if !is_unsafe(method) {
+        return Ok(());
+    }
+    let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("<not text>").to_string());
+    if text("sec-fetch-site").as_deref() == Some("cross-site") {
+        return Err("Cross-site requests cannot change anything here.".into());
+    }
+    let claimed = match (text(header::ORIGIN.as_str()), text(header::REFERER.as_str())) {
+        (Some(origin), _) if origin == "null" => {
+            return Err("Requests from an opaque (null) origin are refused.".into());
+        }
+        (Some(origin), _) => origin,
+        (None, Some(referer)) => referer_origin(&referer).ok_or("The Referer header is not a URL.")?,
+        (None, None) => return Ok(()),
+    };
+    match Origin::parse(&claimed) {
+        Ok(origin) if allowed.contains(&origin) => Ok(()),
+        _ => Err(format!("Requests from {claimed} are not allowed to change anything here.")),
+    }
+}
+
+/// `https://host:port` of a full URL.
+fn referer_origin(referer: &str) -> Option<String> {
+    let uri: http::Uri = referer.parse().ok()?;
+    Some(format!("{}://{}", uri.scheme_str()?, uri.authority()?.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, v.parse().unwrap());
+        }
+        map
+    }
+
+    fn allowed() -> Vec<Origin> {
+        vec![Origin::parse("http://127.0.0.1:3000").unwrap()]
+    }
+
+    #[test]
+    fn the_matrix() {
+        let post = Method::POST;
+        let ok = |h: &[(&'static str, &str)]| check(&allowed(), &post, &headers(h)).is_ok();
+        assert!(ok(&[("origin", "http://127.0.0.1:3000")]));
+        assert!(ok(&[("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin")]));
+        assert!(ok(&[("referer", "http://127.0.0.1:3000/signin?next=%2F")]));
+        assert!(ok(&[]), "non-browser clients");
+        assert!(!ok(&[("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "cross-site")]));
+        assert!(!ok(&[("origin", "null")]));
+        assert!(!ok(&[("origin", "http://evil.test")]));
+        assert!(!ok(&[("origin", "http://127.0.0.1:3001")]), "another port is the same site, not the same origin");
+        assert!(!ok(&[("origin", "https://127.0.0.1:3000")]), "the other scheme");
+        assert!(!ok(&[("origin", "http://127.0.0.1:3000.evil.test")]));
+        assert!(!ok(&[("referer", "http://evil.test/page")]));
+        assert!(
+            check(&allowed(), &Method::GET, &headers(&[("origin", "http://evil.test")])).is_ok(),
+            "safe methods pass"
+        );
+        assert!(check(&allowed(), &Method::DELETE, &headers(&[("origin", "http://evil.test")])).is_err());
+    }
+}

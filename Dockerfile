@@ -1,5 +1,8 @@
 # One image: the bmw binary, the built site and Leptos.toml. Listens on 8080, data in /data.
-#   docker build -t bmw . && docker run -p 8080:8080 -v bmw-data:/data bmw
+#   docker build -t bmw .
+#   docker run -p 8080:8080 -v bmw-data:/data -e BMW_PUBLIC_ORIGIN=https://bmw.example.com bmw
+# BMW_PUBLIC_ORIGIN must be the origin browsers use: it sets the cookie attributes and is the
+# origin the CSRF check accepts form posts from.
 # The runtime tree is assembled by `cargo xtask dist`, which also smoke-tests it by running
 # the binary from that tree exactly as this image does (no Docker engine needed for that).
 

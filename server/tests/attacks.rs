@@ -487,3 +487,27 @@ async fn hsts_is_sent_when_users_reach_us_over_https() {
     let res = plain.bare().get(plain.url("/healthz")).send().await.unwrap();
     assert!(res.headers().get("strict-transport-security").is_none());
 }
+
+#[tokio::test]
+async fn a_hash_below_policy_is_upgraded_at_the_next_sign_in() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let app = spawn().await;
+    app.signed_up("legacy", PASSWORD).await;
+    // As if stored years ago with weaker parameters.
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(4096, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes(), &SaltString::encode_b64(b"legacy-salt-1234").unwrap())
+    .unwrap()
+    .to_string();
+    let db = app.db().await;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE username = 'legacy'").bind(&weak).execute(&db).await.unwrap();
+
+    assert_eq!(app.sign_in_raw("legacy", PASSWORD, "t").await.status(), StatusCode::OK);
+    let stored: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'legacy'").fetch_one(&db).await.unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    assert_eq!(app.sign_in_raw("legacy", PASSWORD, "t").await.status(), StatusCode::OK, "the new hash verifies");
+}

@@ -4,6 +4,10 @@ import { defineConfig } from '@playwright/test';
 // temporary data directory (database and JWT secret) for every run.
 export const PORT = 3100;
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+// The same app over built-in TLS, with a certificate generated for localhost (a name both
+// Chromium and the tests' own Node-side requests resolve).
+export const TLS_PORT = 3143;
+export const TLS_URL = `https://localhost:${TLS_PORT}`;
 
 // Debian's Chromium: Playwright's own browser download cannot work on these machines. Without
 // the background-networking flags Chromium keeps dialling out and the closed network refuses it.
@@ -37,15 +41,36 @@ export default defineConfig({
   projects: [
     { name: 'hydrated', use: { javaScriptEnabled: true } },
     { name: 'no-js', use: { javaScriptEnabled: false } },
+    // Single origin over https: the sign-in flows again, with Secure __Host- cookies.
+    { name: 'https-hydrated', testMatch: 'auth.spec.ts', use: { baseURL: TLS_URL, ignoreHTTPSErrors: true, javaScriptEnabled: true } },
+    { name: 'https-no-js', testMatch: 'auth.spec.ts', use: { baseURL: TLS_URL, ignoreHTTPSErrors: true, javaScriptEnabled: false } },
   ],
-  webServer: {
-    command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
-    cwd: '..',
-    url: `${BASE_URL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`, LEPTOS_SITE_ROOT: 'target/site', RUST_LOG: 'warn' },
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
+      cwd: '..',
+      url: `${BASE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`, LEPTOS_SITE_ROOT: 'target/site', RUST_LOG: 'warn' },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
+      cwd: '..',
+      url: `https://127.0.0.1:${TLS_PORT}/healthz`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${TLS_PORT}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        BMW_TLS_SELF_SIGNED: 'localhost',
+        RUST_LOG: 'warn',
+      },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

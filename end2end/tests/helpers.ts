@@ -4,12 +4,21 @@ export const PASSWORD = 'Tram-stop-Penguin-42';
 
 /** A username no other test (or earlier run) has used. */
 export function uniqueUser(prefix: string, info: TestInfo): string {
-  const project = info.project.name === 'no-js' ? 'n' : 'h';
+  const project = `${isHttps(info) ? 's' : ''}${isHydrated(info) ? 'h' : 'n'}`;
   return `${prefix}${project}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`.slice(0, 32);
 }
 
 export function isHydrated(info: TestInfo): boolean {
-  return info.project.name === 'hydrated';
+  return info.project.use.javaScriptEnabled !== false;
+}
+
+export function isHttps(info: TestInfo): boolean {
+  return (info.project.use.baseURL ?? '').startsWith('https:');
+}
+
+/** Session cookie names: `__Host-` prefixed over https. */
+export function cookieName(info: TestInfo, base: 'bmw_access' | 'bmw_refresh'): string {
+  return isHttps(info) ? `__Host-${base}` : base;
 }
 
 /**

@@ -94,6 +94,27 @@ pub struct Settings {
     #[serde(rename = "LEPTOS_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
 
+    /// TLS certificate chain (PEM). Serves https with rustls; needs BMW_TLS_KEY.
+    #[arg(long, env = "BMW_TLS_CERT", global = true)]
+    #[serde(rename = "BMW_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM) for BMW_TLS_CERT.
+    #[arg(long, env = "BMW_TLS_KEY", global = true)]
+    #[serde(rename = "BMW_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve https with a generated development certificate for these names (comma-separated),
+    /// kept in <data dir>/tls and reused on later starts.
+    #[arg(long, env = "BMW_TLS_SELF_SIGNED", global = true)]
+    #[serde(rename = "BMW_TLS_SELF_SIGNED")]
+    pub tls_self_signed: Option<String>,
+
+    /// With TLS on: also listen here over plain http and redirect everything to https.
+    #[arg(long, env = "BMW_HTTP_REDIRECT_ADDR", global = true)]
+    #[serde(rename = "BMW_HTTP_REDIRECT_ADDR")]
+    pub http_redirect_addr: Option<SocketAddr>,
+
     /// Kept for the file only: the secret must not be passed as a flag.
     #[arg(skip)]
     #[serde(rename = "BMW_JWT_SECRET")]
@@ -118,6 +139,10 @@ impl Settings {
             refresh_ttl_secs: self.refresh_ttl_secs.or(lower.refresh_ttl_secs),
             session_idle_secs: self.session_idle_secs.or(lower.session_idle_secs),
             site_root: self.site_root.or(lower.site_root),
+            tls_cert: self.tls_cert.or(lower.tls_cert),
+            tls_key: self.tls_key.or(lower.tls_key),
+            tls_self_signed: self.tls_self_signed.or(lower.tls_self_signed),
+            http_redirect_addr: self.http_redirect_addr.or(lower.http_redirect_addr),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
             jwt_previous_secrets: self.jwt_previous_secrets.or(lower.jwt_previous_secrets),
         }
@@ -160,6 +185,8 @@ pub struct Config {
     /// Older keys still accepted for verification.
     pub jwt_previous_secrets: Vec<String>,
     pub site_root: Option<PathBuf>,
+    pub tls: Option<crate::tls::TlsSource>,
+    pub http_redirect_addr: Option<SocketAddr>,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub session_idle: Duration,
@@ -194,6 +221,18 @@ impl Config {
             .filter(|o| !o.is_empty())
             .map(|o| Origin::parse(o).map_err(|m| invalid("BMW_ALLOWED_ORIGINS", m)))
             .collect::<Result<Vec<_>, _>>()?;
+        let tls = tls_source(&s)?;
+        if let (Some(_), Some(origin)) = (&tls, &public_origin) {
+            if !origin.https() {
+                return Err(invalid("BMW_PUBLIC_ORIGIN", format!("{origin} is http, but TLS is on: use https://")));
+            }
+        }
+        if s.http_redirect_addr.is_some() && tls.is_none() {
+            return Err(invalid(
+                "BMW_HTTP_REDIRECT_ADDR",
+                "redirects to https, so it needs TLS (BMW_TLS_CERT/KEY or BMW_TLS_SELF_SIGNED)",
+            ));
+        }
         let data_dir = s.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = s.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bmw.db").display()));
         if !database_url.starts_with("sqlite:") {
@@ -236,10 +275,32 @@ impl Config {
                 .map(String::from)
                 .collect(),
             site_root: s.site_root,
+            tls,
+            http_redirect_addr: s.http_redirect_addr,
             access_ttl: Duration::from_secs(access_ttl),
             refresh_ttl: Duration::from_secs(refresh_ttl),
             session_idle: Duration::from_secs(session_idle),
         })
+    }
+}
+
+fn tls_source(s: &Settings) -> Result<Option<crate::tls::TlsSource>, ConfigError> {
+    use crate::tls::TlsSource;
+    let hosts: Vec<String> = s
+        .tls_self_signed
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(|h| h.trim().to_ascii_lowercase())
+        .filter(|h| !h.is_empty())
+        .collect();
+    match (&s.tls_cert, &s.tls_key, hosts.is_empty()) {
+        (None, None, true) => Ok(None),
+        (None, None, false) => Ok(Some(TlsSource::SelfSigned { hosts })),
+        (Some(cert), Some(key), true) => Ok(Some(TlsSource::Files { cert: cert.clone(), key: key.clone() })),
+        (Some(_), Some(_), false) => {
+            Err(invalid("BMW_TLS_SELF_SIGNED", "set either certificate files or BMW_TLS_SELF_SIGNED, not both"))
+        }
+        _ => Err(invalid("BMW_TLS_CERT", "BMW_TLS_CERT and BMW_TLS_KEY go together: set both")),
     }
 }
 
@@ -267,6 +328,27 @@ mod tests {
             let err = Config::resolve(s).unwrap_err().to_string();
             assert!(err.starts_with("BMW_ALLOWED_ORIGINS"), "{err}");
         }
+    }
+
+    #[test]
+    fn tls_settings_must_be_complete_and_consistent() {
+        let err = |s: Settings| Config::resolve(s).unwrap_err().to_string();
+        assert!(err(Settings { tls_cert: Some("c.pem".into()), ..Default::default() }).contains("set both"));
+        let both = Settings {
+            tls_cert: Some("c.pem".into()),
+            tls_key: Some("k.pem".into()),
+            tls_self_signed: Some("x.test".into()),
+            ..Default::default()
+        };
+        assert!(err(both).contains("not both"));
+        let http = Settings {
+            tls_self_signed: Some("x.test".into()),
+            public_origin: Some("http://x.test".into()),
+            ..Default::default()
+        };
+        assert!(err(http).starts_with("BMW_PUBLIC_ORIGIN"));
+        let redirect = Settings { http_redirect_addr: Some("127.0.0.1:8080".parse().unwrap()), ..Default::default() };
+        assert!(err(redirect).starts_with("BMW_HTTP_REDIRECT_ADDR"));
     }
 
     #[test]

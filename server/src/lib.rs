@@ -7,6 +7,7 @@ pub mod rest;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;
+pub mod tls;
 
 /// Resolves on Ctrl-C or SIGTERM, the signals a terminal and a container runtime send.
 pub async fn shutdown_signal() {

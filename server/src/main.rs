@@ -27,7 +27,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Serve => {
             let app = Application::build(config).await?;
-            tracing::info!("listening on http://{}", app.local_addr());
+            let scheme = if app.is_tls() { "https" } else { "http" };
+            tracing::info!("listening on {scheme}://{}", app.local_addr());
             app.run_until(server::shutdown_signal()).await?;
         }
     }

@@ -2,7 +2,7 @@
 //! go through here, so the tests exercise exactly what ships.
 
 use crate::config::{Config, ConfigError, Origin};
-use crate::{db, middleware, rest, secrets};
+use crate::{db, middleware, rest, secrets, tls};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
 use app::backend::policy::WebPolicy;
@@ -10,6 +10,7 @@ use app::backend::tokens::TokenIssuer;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
+use axum_server::tls_rustls::RustlsConfig;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
@@ -34,16 +35,29 @@ pub enum StartupError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {0}: {1}")]
     Bind(SocketAddr, std::io::Error),
+    #[error("cannot load the TLS certificate and key: {0}")]
+    Tls(std::io::Error),
 }
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    tls: Option<axum_server::tls_rustls::RustlsConfig>,
+    /// Plain-http listener that only redirects to https.
+    redirect: Option<(TcpListener, Origin)>,
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        tls::install_crypto_provider();
         let pool = open_database(&config).await?;
+        let tls = match &config.tls {
+            Some(source) => {
+                let files = tls::prepare(source, &config.data_dir)?;
+                Some(RustlsConfig::from_pem_file(&files.cert, &files.key).await.map_err(StartupError::Tls)?)
+            }
+            None => None,
+        };
         let secret = secrets::jwt_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
         let previous: Vec<Vec<u8>> = config.jwt_previous_secrets.iter().map(|k| k.as_bytes().to_vec()).collect();
         let tokens = TokenIssuer::new(&secret, &previous, config.access_ttl)
@@ -67,27 +81,61 @@ impl Application {
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
             cookies: Arc::new(policy.cookies.clone()),
         };
+        let redirect = match config.http_redirect_addr {
+            Some(addr) => Some((
+                TcpListener::bind(addr).await.map_err(|e| StartupError::Bind(addr, e))?,
+                policy.public_origin.clone(),
+            )),
+            None => None,
+        };
         let headers = middleware::HeaderPolicy { hsts: policy.public_origin.https() };
-        Ok(Self { listener, router: router(state, headers, Arc::new(policy)) })
+        Ok(Self { listener, router: router(state, headers, Arc::new(policy)), tls, redirect })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    pub fn is_tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        if let Some((listener, origin)) = self.redirect {
+            tokio::spawn(async move {
+                let to_https = move |uri: axum::http::Uri| async move {
+                    let path = uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
+                    axum::response::Redirect::permanent(&format!("{origin}{path}"))
+                };
+                let _ = axum::serve(listener, Router::new().fallback(to_https)).await;
+            });
+        }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        let Some(tls) = self.tls else {
+            return axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        };
+        let handle = axum_server::Handle::new();
+        let stopper = handle.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+        });
+        axum_server::from_tcp_rustls(self.listener.into_std()?, tls)?.handle(handle).serve(service).await
     }
 }
 
-/// The configured public origin, or `http://` plus the address actually bound (so port 0
-/// becomes the real port).
+/// The configured public origin, or else the scheme we serve plus the first self-signed name
+/// or the address actually bound (so port 0 becomes the real port).
 fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigError> {
     if let Some(origin) = &config.public_origin {
         return Ok(origin.clone());
     }
+    if let Some(tls::TlsSource::SelfSigned { hosts }) = &config.tls {
+        let origin = format!("https://{}:{}", hosts[0], bound.port());
+        return Origin::parse(&origin).map_err(|message| ConfigError::Invalid { key: "BMW_TLS_SELF_SIGNED", message });
+    }
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
     if bound.ip().is_unspecified() {
         tracing::warn!(
             "BMW_PUBLIC_ORIGIN is not set and the server listens on all interfaces ({bound}). Browsers reach it \
@@ -95,7 +143,7 @@ fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigErr
              names that origin (e.g. https://bmw.example.com)."
         );
     }
-    Origin::parse(&format!("http://{bound}"))
+    Origin::parse(&format!("{scheme}://{bound}"))
         .map_err(|message| ConfigError::Invalid { key: "LEPTOS_SITE_ADDR", message })
 }
 

@@ -1,0 +1,97 @@
+//! Built-in HTTPS with rustls: certificate files, or a development certificate generated with
+//! rcgen for the names given, kept in the data dir and reused on later starts.
+
+use crate::config::ConfigError;
+use std::path::{Path, PathBuf};
+
+/// Where the certificate comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsSource {
+    Files { cert: PathBuf, key: PathBuf },
+    SelfSigned { hosts: Vec<String> },
+}
+
+/// PEM files ready for rustls.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// rustls needs one process-wide crypto provider; we use ring everywhere.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+pub fn prepare(source: &TlsSource, data_dir: &Path) -> Result<TlsFiles, ConfigError> {
+    match source {
+        TlsSource::Files { cert, key } => {
+            for (path, key_name) in [(cert, "BMW_TLS_CERT"), (key, "BMW_TLS_KEY")] {
+                if !path.is_file() {
+                    return Err(ConfigError::Invalid {
+                        key: key_name,
+                        message: format!("{} is not a readable file", path.display()),
+                    });
+                }
+            }
+            Ok(TlsFiles { cert: cert.clone(), key: key.clone() })
+        }
+        TlsSource::SelfSigned { hosts } => self_signed(hosts, &data_dir.join("tls")),
+    }
+}
+
+/// Reuses the stored certificate when it was made for exactly these names; otherwise makes a
+/// new one. Browsers will still warn (nobody vouches for it): it is for development.
+fn self_signed(hosts: &[String], dir: &Path) -> Result<TlsFiles, ConfigError> {
+    let files = TlsFiles { cert: dir.join("self-signed.crt"), key: dir.join("self-signed.key") };
+    let names_file = dir.join("self-signed.names");
+    let wanted = hosts.join(",");
+    let fail = |e: &dyn std::fmt::Display| ConfigError::Invalid { key: "BMW_TLS_SELF_SIGNED", message: e.to_string() };
+    if std::fs::read_to_string(&names_file).is_ok_and(|n| n == wanted) && files.cert.is_file() && files.key.is_file() {
+        tracing::info!(cert = %files.cert.display(), "reusing the self-signed certificate");
+        return Ok(files);
+    }
+    let generated = rcgen::generate_simple_self_signed(hosts.to_vec()).map_err(|e| fail(&e))?;
+    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+    write(&files.key, &generated.signing_key.serialize_pem(), 0o600).map_err(|e| fail(&e))?;
+    write(&files.cert, &generated.cert.pem(), 0o644).map_err(|e| fail(&e))?;
+    write(&names_file, &wanted, 0o644).map_err(|e| fail(&e))?;
+    tracing::info!(cert = %files.cert.display(), names = %wanted, "generated a self-signed certificate");
+    Ok(files)
+}
+
+fn write(path: &Path, contents: &str, mode: u32) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    std::io::Write::write_all(&mut options.open(&tmp)?, contents.as_bytes())?;
+    std::fs::rename(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_self_signed_certificate_is_made_once_per_set_of_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let hosts = vec!["app.bmw.test".to_string(), "localhost".to_string()];
+        let first = self_signed(&hosts, dir.path()).unwrap();
+        let pem = std::fs::read_to_string(&first.cert).unwrap();
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&first.key).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        self_signed(&hosts, dir.path()).unwrap();
+        assert_eq!(std::fs::read_to_string(&first.cert).unwrap(), pem, "reused");
+        self_signed(&["other.test".to_string()], dir.path()).unwrap();
+        assert_ne!(std::fs::read_to_string(&first.cert).unwrap(), pem, "new names, new certificate");
+    }
+}

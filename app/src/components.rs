@@ -2,6 +2,16 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+/// The error of an action's last run, for the fields and the form message to show.
+pub fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
 
 /// A labelled input. `error` is the last error of the form's action; the field shows its own
 /// part of it.

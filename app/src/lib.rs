@@ -19,8 +19,6 @@ use pages::{AccountPage, HomePage, NotFound, SignInPage, SignUpPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    backend::headers::set_page_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -4,6 +4,7 @@
 use crate::rest::HANDLES_REFRESH_TOKEN;
 use app::backend::AppState;
 use app::backend::extract::VerifiedClaims;
+use app::backend::headers::{self as csp, CspNonce};
 use app::backend::policy::{CORS_MAX_AGE, WebPolicy, csrf};
 use app::error::{AppError, ErrorBody};
 use axum::body::Body;
@@ -76,25 +77,32 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
 }
 
 /// What the security headers depend on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct HeaderPolicy {
     /// Send HSTS: users reach us over https.
     pub hsts: bool,
+    pub leptos: leptos::config::LeptosOptions,
 }
 
-/// Headers for every response, error pages and static files included.
-pub async fn security_headers(State(policy): State<HeaderPolicy>, req: Request, next: Next) -> Response {
+/// Headers for every response, error pages and static files included. Mints the CSP nonce
+/// that pages use for their inline scripts (see `app::backend::headers`).
+pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let nonce = CspNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let csp = if is_page { csp::page_policy(&nonce.0, &policy.leptos) } else { csp::default_policy() };
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Pages set their own policy (with the hydration nonce) while rendering.
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) = HeaderValue::from_str(&app::backend::headers::default_policy()) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     if policy.hsts {
         headers

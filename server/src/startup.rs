@@ -5,6 +5,7 @@ use crate::config::{Config, ConfigError, Origin};
 use crate::{db, middleware, rest, secrets, tls};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
+use app::backend::headers::provide_request_nonce;
 use app::backend::policy::WebPolicy;
 use app::backend::tokens::TokenIssuer;
 use app::{App, shell};
@@ -88,7 +89,8 @@ impl Application {
             )),
             None => None,
         };
-        let headers = middleware::HeaderPolicy { hsts: policy.public_origin.https() };
+        let headers =
+            middleware::HeaderPolicy { hsts: policy.public_origin.https(), leptos: state.leptos_options.clone() };
         Ok(Self { listener, router: router(state, headers, Arc::new(policy)), tls, redirect })
     }
 
@@ -176,16 +178,16 @@ fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPol
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(rest::routes())
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(shell_options.clone()))
+        .leptos_routes_with_context(&state, routes, provide_request_nonce, move || shell(shell_options.clone()))
         // Pages, server functions and the API learn who is calling; static files skip this.
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell))
         .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(CookieManagerLayer::new())
         // Before anything can change state: refuse unsafe requests from untrusted pages.
         .layer(axum::middleware::from_fn_with_state(policy.clone(), middleware::csrf_guard))
         .layer(middleware::cors(&policy))
-        .layer(axum::middleware::from_fn_with_state(headers, middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(headers), middleware::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

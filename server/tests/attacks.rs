@@ -56,12 +56,15 @@ async fn forged_tokens_are_all_rejected() {
     let app = spawn_with(with_secret()).await;
     let tokens = app.signed_up("victim", PASSWORD).await;
     let good = claims_of(&tokens);
-    let with = |f: &dyn Fn(&mut Value)| {
-        let mut c = good.clone();
-        f(&mut c);
-        c
+    let k = || Some(kid(SECRET));
+    // Our key, algorithm, kid and type, over claims changed by `change`.
+    let signed = |change: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut claims = good.clone();
+        change(claims.as_object_mut().unwrap());
+        forge(&claims, Algorithm::HS256, SECRET, k(), "at+jwt")
     };
-    let k = Some(kid(SECRET));
+    let without = |claim: &'static str| signed(&move |c| drop(c.remove(claim)));
+    let set = |claim: &'static str, value: Value| signed(&move |c| drop(c.insert(claim.into(), value.clone())));
     let none_alg = {
         use base64::Engine;
         let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
@@ -69,74 +72,23 @@ async fn forged_tokens_are_all_rejected() {
     };
     let cases: Vec<(&str, String)> = vec![
         ("alg none", none_alg),
-        ("HS512 with the right key", forge(&good, Algorithm::HS512, SECRET, k.clone(), "at+jwt")),
-        ("wrong key", forge(&good, Algorithm::HS256, "another-key-that-is-also-long-enough!!", k.clone(), "at+jwt")),
-        ("expired", forge(&with(&|c| c["exp"] = json!(now() - 60)), Algorithm::HS256, SECRET, k.clone(), "at+jwt")),
-        (
-            "exp as a string",
-            forge(
-                &with(&|c| c["exp"] = json!((now() + 600).to_string())),
-                Algorithm::HS256,
-                SECRET,
-                k.clone(),
-                "at+jwt",
-            ),
-        ),
-        (
-            "missing iss",
-            forge(
-                &with(&|c| {
-                    c.as_object_mut().unwrap().remove("iss");
-                }),
-                Algorithm::HS256,
-                SECRET,
-                k.clone(),
-                "at+jwt",
-            ),
-        ),
-        ("wrong iss", forge(&with(&|c| c["iss"] = json!("evil")), Algorithm::HS256, SECRET, k.clone(), "at+jwt")),
-        (
-            "missing aud",
-            forge(
-                &with(&|c| {
-                    c.as_object_mut().unwrap().remove("aud");
-                }),
-                Algorithm::HS256,
-                SECRET,
-                k.clone(),
-                "at+jwt",
-            ),
-        ),
-        ("wrong aud", forge(&with(&|c| c["aud"] = json!("other-app")), Algorithm::HS256, SECRET, k.clone(), "at+jwt")),
-        (
-            "missing sid",
-            forge(
-                &with(&|c| {
-                    c.as_object_mut().unwrap().remove("sid");
-                }),
-                Algorithm::HS256,
-                SECRET,
-                k.clone(),
-                "at+jwt",
-            ),
-        ),
-        ("sid as a number", forge(&with(&|c| c["sid"] = json!(7)), Algorithm::HS256, SECRET, k.clone(), "at+jwt")),
-        (
-            "missing iat",
-            forge(
-                &with(&|c| {
-                    c.as_object_mut().unwrap().remove("iat");
-                }),
-                Algorithm::HS256,
-                SECRET,
-                k.clone(),
-                "at+jwt",
-            ),
-        ),
+        ("HS512 with the right key", forge(&good, Algorithm::HS512, SECRET, k(), "at+jwt")),
+        ("wrong key", forge(&good, Algorithm::HS256, "another-key-that-is-also-long-enough!!", k(), "at+jwt")),
+        ("expired", set("exp", json!(now() - 60))),
+        ("exp as a string", set("exp", json!((now() + 600).to_string()))),
+        ("missing iss", without("iss")),
+        ("wrong iss", set("iss", json!("evil"))),
+        ("missing aud", without("aud")),
+        ("wrong aud", set("aud", json!("other-app"))),
+        ("missing sid", without("sid")),
+        ("sid as a number", set("sid", json!(7))),
+        ("missing iat", without("iat")),
         ("unknown kid", forge(&good, Algorithm::HS256, SECRET, Some("0123456789abcdef".into()), "at+jwt")),
         ("no kid", forge(&good, Algorithm::HS256, SECRET, None, "at+jwt")),
-        ("not an access token (typ JWT)", forge(&good, Algorithm::HS256, SECRET, k.clone(), "JWT")),
+        ("not an access token (typ JWT)", forge(&good, Algorithm::HS256, SECRET, k(), "JWT")),
     ];
+    // The same helpers with no change produce an accepted token, so each refusal is meaningful.
+    assert_eq!(me_with_access(&app, &signed(&|_| ())).await, StatusCode::OK);
     for (name, token) in cases {
         assert_eq!(me_with_access(&app, &token).await, StatusCode::UNAUTHORIZED, "{name} was accepted");
     }
@@ -228,15 +180,7 @@ async fn revoking_a_session_kills_its_access_token_immediately() {
     let app = spawn().await;
     let laptop = app.signed_up("owner", PASSWORD).await;
     let phone = app.signed_in("owner", PASSWORD, "PhoneBrowser/1.0").await;
-    let phone_sid = phone.claims()["sid"].as_str().unwrap().to_string();
-    let res = app
-        .bare()
-        .delete(app.url(&format!("/api/auth/sessions/{phone_sid}")))
-        .header("cookie", laptop.cookie())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.end_session(&laptop, &phone.sid()).await, StatusCode::NO_CONTENT);
     assert_eq!(app.me_status(&phone.access_only()).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.refresh_status(&phone).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.me_status(&laptop.access_only()).await, StatusCode::OK);
@@ -247,26 +191,9 @@ async fn nobody_can_list_or_end_someone_elses_sessions() {
     let app = spawn().await;
     let alice = app.signed_up("alice", PASSWORD).await;
     let mallory = app.signed_up("mallory", PASSWORD).await;
-    let alice_sid = alice.claims()["sid"].as_str().unwrap().to_string();
-    let res = app
-        .bare()
-        .delete(app.url(&format!("/api/auth/sessions/{alice_sid}")))
-        .header("cookie", mallory.cookie())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.end_session(&mallory, &alice.sid()).await, StatusCode::NOT_FOUND);
     assert_eq!(app.me_status(&alice.access_only()).await, StatusCode::OK);
-    let listed: Value = app
-        .bare()
-        .get(app.url("/api/auth/sessions"))
-        .header("cookie", mallory.cookie())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = app.sessions(&mallory).await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(app.bare().get(app.url("/api/auth/sessions")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
@@ -277,21 +204,12 @@ async fn the_sessions_list_shows_each_device_and_marks_this_one() {
     let laptop = app.signed_up("lister", PASSWORD).await;
     let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
     app.signed_in("lister", PASSWORD, ua).await;
-    let list: Value = app
-        .bare()
-        .get(app.url("/api/auth/sessions"))
-        .header("cookie", laptop.cookie())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = app.sessions(&laptop).await;
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     let current: Vec<_> = list.iter().filter(|s| s["current"] == true).collect();
     assert_eq!(current.len(), 1);
-    assert_eq!(current[0]["id"], laptop.claims()["sid"]);
+    assert_eq!(current[0]["id"], laptop.sid());
     let firefox = list.iter().find(|s| s["user_agent"] == ua).expect("the second device");
     assert_eq!(firefox["device"], "Firefox on Linux");
     assert_eq!(firefox["ip"], "127.0.0.1");

@@ -1,4 +1,4 @@
-use crate::components::{Field, FormError};
+use crate::components::{Field, FormError, last_error};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -21,7 +21,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub fn PasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let query = use_query_map();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = last_error(action);
     let changed = move || {
         matches!(action.value().get(), Some(Ok(_))) || query.read().get("password").as_deref() == Some("changed")
     };

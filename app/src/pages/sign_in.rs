@@ -1,4 +1,4 @@
-use crate::components::{Field, FormError};
+use crate::components::{Field, FormError, last_error};
 use crate::error::AppError;
 use crate::model::User;
 use crate::session::use_session;
@@ -23,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
     let action = use_session().sign_in;
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = last_error(action);
     view! {
         <Title text="Sign in"/>
         <section class="card narrow">

@@ -1,4 +1,4 @@
-use crate::components::{Field, FormError};
+use crate::components::{Field, FormError, last_error};
 use crate::error::AppError;
 use crate::model::User;
 use crate::session::use_session;
@@ -19,7 +19,7 @@ pub async fn sign_up(username: String, password: String, email: String, name: St
 #[component]
 pub fn SignUpPage() -> impl IntoView {
     let action = use_session().sign_up;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error = last_error(action);
     view! {
         <Title text="Create an account"/>
         <section class="card narrow">

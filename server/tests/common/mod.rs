@@ -145,6 +145,11 @@ impl Tokens {
         format!("bmw_refresh={}", self.refresh)
     }
 
+    /// The session id, from the access token.
+    pub fn sid(&self) -> String {
+        self.claims()["sid"].as_str().expect("a sid claim").to_string()
+    }
+
     /// The access token's claims, decoded without verification.
     pub fn claims(&self) -> Value {
         use base64::Engine;
@@ -182,6 +187,18 @@ impl TestApp {
     /// GET /api/auth/me with exactly these cookies; returns the status.
     pub async fn me_status(&self, cookie: &str) -> reqwest::StatusCode {
         self.bare().get(self.url("/api/auth/me")).header("cookie", cookie).send().await.unwrap().status()
+    }
+
+    /// DELETE /api/auth/sessions/{sid}, signed in as `who`; returns the status.
+    pub async fn end_session(&self, who: &Tokens, sid: &str) -> reqwest::StatusCode {
+        let url = self.url(&format!("/api/auth/sessions/{sid}"));
+        self.bare().delete(url).header("cookie", who.cookie()).send().await.unwrap().status()
+    }
+
+    /// GET /api/auth/sessions, signed in as `who`.
+    pub async fn sessions(&self, who: &Tokens) -> Value {
+        let res = self.bare().get(self.url("/api/auth/sessions")).header("cookie", who.cookie()).send().await.unwrap();
+        res.json().await.expect("a JSON list")
     }
 
     /// POST /api/auth/refresh with this refresh token; returns the status.

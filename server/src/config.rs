@@ -222,10 +222,10 @@ impl Config {
             .map(|o| Origin::parse(o).map_err(|m| invalid("BMW_ALLOWED_ORIGINS", m)))
             .collect::<Result<Vec<_>, _>>()?;
         let tls = tls_source(&s)?;
-        if let (Some(_), Some(origin)) = (&tls, &public_origin) {
-            if !origin.https() {
-                return Err(invalid("BMW_PUBLIC_ORIGIN", format!("{origin} is http, but TLS is on: use https://")));
-            }
+        if let (Some(_), Some(origin)) = (&tls, &public_origin)
+            && !origin.https()
+        {
+            return Err(invalid("BMW_PUBLIC_ORIGIN", format!("{origin} is http, but TLS is on: use https://")));
         }
         if s.http_redirect_addr.is_some() && tls.is_none() {
             return Err(invalid(

@@ -118,10 +118,10 @@ fn playwright() -> Result<(), String> {
     let dir = root().join("end2end");
     let stamp = dir.join("node_modules/.package-lock.json");
     let fresh = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if let (Some(installed), Some(wanted)) = (fresh(&stamp), fresh(&dir.join("package-lock.json"))) {
-        if installed >= wanted {
-            return Ok(());
-        }
+    if let (Some(installed), Some(wanted)) = (fresh(&stamp), fresh(&dir.join("package-lock.json")))
+        && installed >= wanted
+    {
+        return Ok(());
     }
     installing("Playwright (npm ci in end2end/)");
     Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(&dir).run()

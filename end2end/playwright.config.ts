@@ -24,6 +24,20 @@ const chromium = {
   ],
 };
 
+// Split deployments: pages and API as two processes on two origins (end2end/serve-split.sh).
+// *.test names reach loopback through --host-resolver-rules; https ones use a generated
+// certificate for both names.
+const splits = [
+  // `cookie`: what the API's session cookie must look like in the browser.
+  { name: 'split-ports', pages: 'http://localhost:3210', api: 'http://localhost:3211', tls: '',
+    cookie: { name: 'bmw_access', domain: 'localhost', sameSite: 'Lax', secure: false } },
+  { name: 'split-subdomains', pages: 'https://app.bmw.test:3220', api: 'https://api.bmw.test:3221', tls: 'app.bmw.test,api.bmw.test',
+    cookie: { name: '__Secure-bmw_access', domain: '.bmw.test', sameSite: 'Lax', secure: true } },
+  { name: 'split-cross-site', pages: 'https://bmw-app.test:3230', api: 'https://bmw-api.test:3231', tls: 'bmw-app.test,bmw-api.test',
+    cookie: { name: '__Host-bmw_access', domain: 'bmw-api.test', sameSite: 'None', secure: true } },
+];
+const port = (origin: string) => new URL(origin).port;
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -39,8 +53,16 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'hydrated', use: { javaScriptEnabled: true } },
-    { name: 'no-js', use: { javaScriptEnabled: false } },
+    { name: 'hydrated', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: true } },
+    { name: 'no-js', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: false } },
+    ...splits.flatMap((split) =>
+      [true, false].map((js) => ({
+        name: `${split.name}-${js ? 'hydrated' : 'no-js'}`,
+        testMatch: 'topologies.spec.ts',
+        metadata: { api: split.api, cookie: split.cookie },
+        use: { baseURL: split.pages, ignoreHTTPSErrors: true, javaScriptEnabled: js },
+      })),
+    ),
     // Single origin over https: the sign-in flows again, with Secure __Host- cookies.
     { name: 'https-hydrated', testMatch: 'auth.spec.ts', use: { baseURL: TLS_URL, ignoreHTTPSErrors: true, javaScriptEnabled: true } },
     { name: 'https-no-js', testMatch: 'auth.spec.ts', use: { baseURL: TLS_URL, ignoreHTTPSErrors: true, javaScriptEnabled: false } },
@@ -72,5 +94,16 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
     },
+    ...splits.map((split) => ({
+      command: `bash end2end/serve-split.sh ${port(split.pages)} ${port(split.api)} ${split.pages} ${split.api}`,
+      cwd: '..',
+      url: `${split.tls ? 'https' : 'http'}://127.0.0.1:${port(split.pages)}/healthz`,
+      ignoreHTTPSErrors: true,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { LEPTOS_SITE_ROOT: 'target/site', BMW_TLS_SELF_SIGNED: split.tls, RUST_LOG: 'warn' },
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    })),
   ],
 });

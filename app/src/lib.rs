@@ -1,6 +1,7 @@
 //! BMW (Bus · Metro · Walk): the Leptos app. Pages, components and their server functions;
 //! server-only code lives in [`backend`] behind the `ssr` feature.
 
+pub mod api_client;
 pub mod components;
 pub mod error;
 pub mod model;
@@ -19,6 +20,13 @@ use pages::{AccountPage, HomePage, NotFound, SignInPage, SignUpPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The browser learns where the API is, and whether the pages' server can see the session.
+    #[cfg(feature = "ssr")]
+    let settings = use_context::<backend::AppState>().map(|s| s.client).unwrap_or_default();
+    #[cfg(feature = "ssr")]
+    let (api_origin, cross_site) = (settings.api_origin, settings.cross_site);
+    #[cfg(not(feature = "ssr"))]
+    let (api_origin, cross_site): (Option<String>, bool) = (None, false);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -27,6 +35,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {api_origin.map(|origin| view! { <meta name="bmw-api-origin" content=origin/> })}
+                {cross_site.then(|| view! { <meta name="bmw-cross-site" content="true"/> })}
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

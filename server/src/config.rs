@@ -35,6 +35,19 @@ pub struct Cli {
     pub settings: Settings,
 }
 
+/// What one process serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Pages, server functions and the REST API.
+    #[default]
+    All,
+    /// Pages and assets, plus the pages' own plain-HTML form posts.
+    Web,
+    /// Server functions and /api/*; page requests are redirected to the public origin.
+    Api,
+}
+
 #[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
 pub enum Command {
     /// Serve the app (the default).
@@ -57,6 +70,18 @@ pub struct Settings {
     #[arg(long, env = "BMW_PUBLIC_ORIGIN", global = true)]
     #[serde(rename = "BMW_PUBLIC_ORIGIN")]
     pub public_origin: Option<String>,
+
+    /// The origin that serves server functions and the REST API. When it differs from the
+    /// public origin, the app runs split [default: the public origin]
+    #[arg(long, env = "BMW_API_ORIGIN", global = true)]
+    #[serde(rename = "BMW_API_ORIGIN")]
+    pub api_origin: Option<String>,
+
+    /// What this process serves: `all`, `web` (pages and assets) or `api` (server functions and
+    /// /api/*). Several processes of one deployment share the database [default: all]
+    #[arg(long, env = "BMW_ROLE", global = true, value_enum)]
+    #[serde(rename = "BMW_ROLE")]
+    pub role: Option<Role>,
 
     /// Other origins allowed to call the API with credentials, comma-separated and exact
     /// (CORS and CSRF). Never `*` [default: none]
@@ -133,6 +158,8 @@ impl Settings {
             site_addr: self.site_addr.or(lower.site_addr),
             public_origin: self.public_origin.or(lower.public_origin),
             allowed_origins: self.allowed_origins.or(lower.allowed_origins),
+            api_origin: self.api_origin.or(lower.api_origin),
+            role: self.role.or(lower.role),
             database_url: self.database_url.or(lower.database_url),
             data_dir: self.data_dir.or(lower.data_dir),
             access_ttl_secs: self.access_ttl_secs.or(lower.access_ttl_secs),
@@ -178,6 +205,9 @@ pub struct Config {
     /// As configured; `None` means "http://" plus the address actually bound (see startup).
     pub public_origin: Option<Origin>,
     pub allowed_origins: Vec<Origin>,
+    /// `None` means the public origin.
+    pub api_origin: Option<Origin>,
+    pub role: Role,
     pub database_url: String,
     pub data_dir: PathBuf,
     /// From the environment or the file; `None` means "use or create the one in the data dir".
@@ -233,6 +263,16 @@ impl Config {
                 "redirects to https, so it needs TLS (BMW_TLS_CERT/KEY or BMW_TLS_SELF_SIGNED)",
             ));
         }
+        let api_origin =
+            s.api_origin.as_deref().map(Origin::parse).transpose().map_err(|m| invalid("BMW_API_ORIGIN", m))?;
+        let role = s.role.unwrap_or_default();
+        if role != Role::All && (public_origin.is_none() || api_origin.is_none()) {
+            return Err(invalid(
+                "BMW_ROLE",
+                "the web and api roles serve one half of a split deployment: set BMW_PUBLIC_ORIGIN and BMW_API_ORIGIN \
+                 so each half knows where the other is",
+            ));
+        }
         let data_dir = s.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = s.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bmw.db").display()));
         if !database_url.starts_with("sqlite:") {
@@ -263,6 +303,8 @@ impl Config {
             site_addr,
             public_origin,
             allowed_origins,
+            api_origin,
+            role,
             database_url,
             data_dir,
             jwt_secret: s.jwt_secret,

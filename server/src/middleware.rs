@@ -10,7 +10,7 @@ use app::error::{AppError, ErrorBody};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Method;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -82,6 +82,8 @@ pub struct HeaderPolicy {
     /// Send HSTS: users reach us over https.
     pub hsts: bool,
     pub leptos: leptos::config::LeptosOptions,
+    /// Split deployment: the API origin pages may call.
+    pub api_origin: Option<String>,
 }
 
 /// Headers for every response, error pages and static files included. Mints the CSP nonce
@@ -96,7 +98,11 @@ pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: 
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
-    let csp = if is_page { csp::page_policy(&nonce.0, &policy.leptos) } else { csp::default_policy() };
+    let csp = if is_page {
+        csp::page_policy(&nonce.0, &policy.leptos, policy.api_origin.as_deref())
+    } else {
+        csp::default_policy()
+    };
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
@@ -118,7 +124,7 @@ pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: 
 /// Refuses state-changing requests from pages we do not trust (see `policy::csrf`), before
 /// any handler runs.
 pub async fn csrf_guard(State(policy): State<Arc<WebPolicy>>, req: Request, next: Next) -> Response {
-    match csrf::check(&policy.csrf_origins, req.method(), req.headers()) {
+    match csrf::check(&policy.csrf_origins, &policy.served_origin, req.method(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(reason) => {
             tracing::warn!(method = %req.method(), path = %req.uri().path(), %reason, "CSRF check refused a request");
@@ -138,6 +144,22 @@ pub fn cors(policy: &WebPolicy) -> CorsLayer {
         .allow_credentials(true)
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::CONTENT_TYPE, header::ACCEPT])
+        // The hydrated app reads these on server-function answers (where to go next, errors).
+        .expose_headers([
+            header::LOCATION,
+            HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
+            HeaderName::from_static(leptos::server_fn::error::SERVER_FN_ERROR_HEADER),
+        ])
         .max_age(CORS_MAX_AGE)
         .vary([header::ORIGIN, header::ACCESS_CONTROL_REQUEST_METHOD, header::ACCESS_CONTROL_REQUEST_HEADERS])
+}
+
+/// The api role serves no pages: send browsers that ask it for one to the pages' origin, and
+/// answer anything else with the JSON 404.
+pub async fn to_pages(pages_at: app::backend::policy::origin::Origin, uri: axum::http::Uri) -> Response {
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    if path.starts_with("/api/") {
+        return AppError::NotFound.into_response();
+    }
+    axum::response::Redirect::to(&format!("{pages_at}{path}")).into_response()
 }

@@ -40,13 +40,18 @@ fn check_length(secret: Vec<u8>, source: &str) -> Result<Vec<u8>, ConfigError> {
     Ok(secret)
 }
 
+/// Writes the whole file under a temporary name, then links it into place: a reader never sees
+/// a half-written key, and an existing key is never replaced (AlreadyExists instead).
 #[cfg(unix)]
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    // create_new: never clobber a key another process just wrote.
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
     file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    file.sync_all()?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    linked
 }
 
 #[cfg(unix)]

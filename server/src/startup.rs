@@ -1,12 +1,13 @@
 //! Builds the application from a [`Config`]: state, router, listener. `main` and the tests both
 //! go through here, so the tests exercise exactly what ships.
 
-use crate::config::{Config, ConfigError, Origin};
+use crate::config::{Config, ConfigError, Origin, Role};
 use crate::{db, middleware, rest, secrets, tls};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
 use app::backend::headers::provide_request_nonce;
-use app::backend::policy::WebPolicy;
+use app::backend::policy::{Topology, WebPolicy};
+use app::backend::state::ClientSettings;
 use app::backend::tokens::TokenIssuer;
 use app::{App, shell};
 use axum::Router;
@@ -67,9 +68,18 @@ impl Application {
         let listener =
             TcpListener::bind(config.site_addr).await.map_err(|e| StartupError::Bind(config.site_addr, e))?;
         let bound = listener.local_addr().map_err(|e| StartupError::Bind(config.site_addr, e))?;
-        let policy = WebPolicy::derive(public_origin(&config, bound)?, config.allowed_origins.clone())
-            .map_err(|message| ConfigError::Invalid { key: "BMW_ALLOWED_ORIGINS", message })?;
-        tracing::info!("web policy: {}", policy.describe());
+        let public = public_origin(&config, bound)?;
+        let api = config.api_origin.clone().unwrap_or_else(|| public.clone());
+        let key = if config.api_origin.is_some() { "BMW_API_ORIGIN" } else { "BMW_ALLOWED_ORIGINS" };
+        let mut policy = WebPolicy::derive(public, api, config.allowed_origins.clone())
+            .map_err(|message| ConfigError::Invalid { key, message })?;
+        if config.role == Role::Web {
+            policy.served_origin = policy.public_origin.clone();
+        }
+        tracing::info!(role = ?config.role, "web policy: {}", policy.describe());
+        for warning in &policy.warnings {
+            tracing::warn!("{warning}");
+        }
 
         let mut leptos_options = leptos_options()?;
         leptos_options.site_addr = bound;
@@ -81,6 +91,10 @@ impl Application {
             leptos_options,
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
             cookies: Arc::new(policy.cookies.clone()),
+            client: ClientSettings {
+                api_origin: policy.is_split().then(|| policy.api_origin.to_string()),
+                cross_site: policy.topology == Topology::CrossSite,
+            },
         };
         let redirect = match config.http_redirect_addr {
             Some(addr) => Some((
@@ -89,9 +103,12 @@ impl Application {
             )),
             None => None,
         };
-        let headers =
-            middleware::HeaderPolicy { hsts: policy.public_origin.https(), leptos: state.leptos_options.clone() };
-        Ok(Self { listener, router: router(state, headers, Arc::new(policy)), tls, redirect })
+        let headers = middleware::HeaderPolicy {
+            hsts: policy.public_origin.https(),
+            leptos: state.leptos_options.clone(),
+            api_origin: state.client.api_origin.clone(),
+        };
+        Ok(Self { listener, router: router(state, headers, Arc::new(policy), config.role), tls, redirect })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -172,16 +189,26 @@ fn leptos_options() -> Result<LeptosOptions, ConfigError> {
     leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
 }
 
-fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPolicy>) -> Router {
-    let routes = generate_route_list(App);
+fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPolicy>, role: Role) -> Router {
+    // Every role registers the server functions: the api role for the hydrated app, the web
+    // role for the pages' own plain-HTML form posts (forms post to the page's origin).
+    let pages = if role == Role::Api { vec![] } else { generate_route_list(App) };
     let shell_options = state.leptos_options.clone();
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .merge(rest::routes())
-        .leptos_routes_with_context(&state, routes, provide_request_nonce, move || shell(shell_options.clone()))
+    let mut router = Router::new().route("/healthz", get(|| async { "ok" }));
+    if role != Role::Web {
+        router = router.merge(rest::routes());
+    }
+    let router = router
+        .leptos_routes_with_context(&state, pages, provide_request_nonce, move || shell(shell_options.clone()))
         // Pages, server functions and the API learn who is calling; static files skip this.
-        .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_session));
+    let router = if role == Role::Api {
+        let pages_at = policy.public_origin.clone();
+        router.fallback(move |uri: axum::http::Uri| middleware::to_pages(pages_at.clone(), uri))
+    } else {
+        router.fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_request_nonce, shell))
+    };
+    router
         .layer(axum::middleware::from_fn(middleware::server_fn_error_status))
         .layer(CookieManagerLayer::new())
         // Before anything can change state: refuse unsafe requests from untrusted pages.

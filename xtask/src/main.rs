@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's two commands, and the setup they share.
 //!
 //!   cargo xtask run [--release]    install what is missing, then serve on http://127.0.0.1:3000
+//!   cargo xtask run --split        the same app as two processes: pages :3000, API :8080
 //!   cargo xtask test               install what is missing, then run every test
 //!   cargo xtask setup              only install what is missing
 //!   cargo xtask dist               release build + the container's runtime tree, smoke-tested
@@ -13,7 +14,8 @@ mod shell;
 use shell::{Cmd, root};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run [--release] | test [rust|e2e] | setup | dist [--no-smoke] | bench>";
+const USAGE: &str =
+    "usage: cargo xtask <run [--release | --split] | test [rust|e2e] | setup | dist [--no-smoke] | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,18 +42,44 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[&str]) -> Result<(), String> {
-    let release = match args {
-        [] => false,
-        ["--release"] => true,
+    let (release, split) = match args {
+        [] => (false, false),
+        ["--release"] => (true, false),
+        ["--split"] => (false, true),
         _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
     };
     setup::ensure(if release { setup::Purpose::Release } else { setup::Purpose::Run })?;
+    if split {
+        return run_split();
+    }
     let mut serve = Cmd::new("cargo").args(["leptos", "serve"]);
     if release {
         serve = serve.arg("--release");
     }
     println!("xtask: serving on http://127.0.0.1:3000 (Ctrl-C stops it; data in ./data)");
     serve.run()
+}
+
+/// The original 3000/8080 layout: pages on http://localhost:3000, API on http://localhost:8080,
+/// two processes of one binary sharing ./data.
+fn run_split() -> Result<(), String> {
+    Cmd::new("cargo").args(["leptos", "build"]).run()?;
+    let bmw = root().join("target/debug/bmw");
+    let common = ["--public-origin", "http://localhost:3000", "--api-origin", "http://localhost:8080"];
+    let bmw_cmd = |role: &str, addr: &str| {
+        let mut cmd = std::process::Command::new(&bmw);
+        cmd.current_dir(root()).env("LEPTOS_SITE_ROOT", "target/site").args(["--role", role, "--site-addr", addr]);
+        cmd.args(common);
+        cmd
+    };
+    // Migrate once up front, so the two processes never race to do it.
+    Cmd::new(&bmw.display().to_string()).arg("migrate").run()?;
+    let mut api = bmw_cmd("api", "127.0.0.1:8080").spawn().map_err(|e| format!("cannot start the api role: {e}"))?;
+    println!("xtask: pages on http://localhost:3000, API on http://localhost:8080 (Ctrl-C stops both)");
+    let web = bmw_cmd("web", "127.0.0.1:3000").status();
+    let _ = api.kill();
+    let _ = api.wait();
+    web.map(|_| ()).map_err(|e| format!("cannot start the web role: {e}"))
 }
 
 fn test(args: &[&str]) -> Result<(), String> {

@@ -31,13 +31,15 @@ pub fn default_policy() -> String {
     format!("{COMMON}; script-src 'self'")
 }
 
-/// For a rendered page, allowing the inline scripts that carry `nonce`.
-pub fn page_policy(nonce: &str, options: &LeptosOptions) -> String {
+/// For a rendered page, allowing the inline scripts that carry `nonce`, and calls to
+/// `api_origin` when the API lives on another origin.
+pub fn page_policy(nonce: &str, options: &LeptosOptions, api_origin: Option<&str>) -> String {
     // `cargo leptos watch` reloads the page over a websocket on the reload port.
     let reload = std::env::var_os("LEPTOS_WATCH")
         .map(|_| format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port))
         .unwrap_or_default();
-    format!("{COMMON}; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; connect-src 'self'{reload}")
+    let api = api_origin.map(|origin| format!(" {origin}")).unwrap_or_default();
+    format!("{COMMON}; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; connect-src 'self'{api}{reload}")
 }
 
 /// Leptos context for rendering: use this request's nonce for the inline script tags.

@@ -11,6 +11,16 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: Arc<AuthService>,
     pub cookies: Arc<CookiePolicy>,
+    pub client: ClientSettings,
+}
+
+/// What the browser side needs to know about the deployment; rendered into the page.
+#[derive(Clone, Debug, Default)]
+pub struct ClientSettings {
+    /// Where the hydrated app sends server-function calls, when that is another origin.
+    pub api_origin: Option<String>,
+    /// Pages and API are different sites: the pages' server cannot see the API's session.
+    pub cross_site: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {

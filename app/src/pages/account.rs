@@ -9,7 +9,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::location::Url;
 
 /// Ends the session on the server and clears both cookies.
-#[server(prefix = "/api/fn", endpoint = "sign_out")]
+#[server(prefix = "/api/fn", endpoint = "sign_out", client = crate::api_client::ApiClient)]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend::extract::VerifiedClaims;
     let (state, cookies, _) = crate::backend::request_context().await?;
@@ -31,11 +31,28 @@ pub fn AccountPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.user.await {
                     Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
+                    Ok(None) if !session.settled.get_untracked() => view! { <CheckingSession/> }.into_any(),
                     Ok(None) => view! { <ToSignIn/> }.into_any(),
                     Err(err) => view! { <p class="form-error">{err.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Cross-site split, before hydration: the session lives with the API, in the browser.
+#[component]
+fn CheckingSession() -> impl IntoView {
+    view! {
+        <section class="card">
+            <p class="loading">"Checking your session…"</p>
+            <noscript>
+                <p>
+                    "This deployment keeps your session with the API on another site, which needs JavaScript. "
+                    <a href="/signin?next=%2Faccount">"Sign in here"</a>" to use this page without it."
+                </p>
+            </noscript>
+        </section>
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// Changes the password and signs out every other session.
-#[server(prefix = "/api/fn", endpoint = "change_password")]
+#[server(prefix = "/api/fn", endpoint = "change_password", client = crate::api_client::ApiClient)]
 pub async fn change_password(current_password: String, new_password: String) -> Result<u64, AppError> {
     let (state, current) = crate::backend::signed_in().await?;
     let client = leptos_axum::extract::<crate::backend::auth::ClientInfo>().await?;

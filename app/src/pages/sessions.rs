@@ -2,20 +2,20 @@ use crate::error::AppError;
 use crate::model::{SessionInfo, format_utc};
 use leptos::prelude::*;
 
-#[server(prefix = "/api/fn", endpoint = "sessions")]
+#[server(prefix = "/api/fn", endpoint = "sessions", client = crate::api_client::ApiClient)]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let (state, current) = crate::backend::signed_in().await?;
     state.auth.sessions(current.user.id, &current.claims.sid).await
 }
 
 /// Ends one of the user's other sessions.
-#[server(prefix = "/api/fn", endpoint = "revoke_session")]
+#[server(prefix = "/api/fn", endpoint = "revoke_session", client = crate::api_client::ApiClient)]
 pub async fn revoke_session(id: String) -> Result<(), AppError> {
     let (state, current) = crate::backend::signed_in().await?;
     state.auth.revoke_session(current.user.id, &id).await
 }
 
-#[server(prefix = "/api/fn", endpoint = "revoke_other_sessions")]
+#[server(prefix = "/api/fn", endpoint = "revoke_other_sessions", client = crate::api_client::ApiClient)]
 pub async fn revoke_other_sessions() -> Result<u64, AppError> {
     let (state, current) = crate::backend::signed_in().await?;
     state.auth.revoke_other_sessions(current.user.id, &current.claims.sid).await

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 /// Signs in, sets the session cookies and goes to `next` (a local path) or the account page.
-#[server(prefix = "/api/fn", endpoint = "sign_in")]
+#[server(prefix = "/api/fn", endpoint = "sign_in", client = crate::api_client::ApiClient)]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<User, AppError> {
     let (state, cookies, client) = crate::backend::request_context().await?;
     let (user, session) = state.auth.sign_in(&username, &password, &client).await?;

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Creates the account and signs the new user in.
-#[server(prefix = "/api/fn", endpoint = "sign_up")]
+#[server(prefix = "/api/fn", endpoint = "sign_up", client = crate::api_client::ApiClient)]
 pub async fn sign_up(username: String, password: String, email: String, name: String) -> Result<User, AppError> {
     let (state, cookies, client) = crate::backend::request_context().await?;
     let (user, session) = state.auth.sign_up(&username, &password, &email, &name, &client).await?;

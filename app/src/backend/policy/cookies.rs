@@ -27,6 +27,18 @@ impl CookiePolicy {
         Self { secure: https, same_site: SameSite::Lax, domain: None, partitioned: false }
     }
 
+    /// Pages and API on two origins of one site. Over https the cookie is Secure, and carries
+    /// `Domain` (hence `__Secure-`, since `__Host-` forbids it) when the hosts differ.
+    pub fn same_site(https: bool, domain: Option<String>) -> Self {
+        Self { secure: https, same_site: SameSite::Lax, domain, partitioned: false }
+    }
+
+    /// Pages and API on two sites: the API's cookie is third-party to the pages, which browsers
+    /// only keep when it is `SameSite=None; Secure; Partitioned` (CHIPS).
+    pub fn cross_site() -> Self {
+        Self { secure: true, same_site: SameSite::None, domain: None, partitioned: true }
+    }
+
     fn prefix(&self) -> &'static str {
         match (self.secure, &self.domain) {
             (true, None) => "__Host-",

@@ -4,7 +4,8 @@
 //! are exactly that): the browser sends it, the handler runs, only the answer is hidden. And
 //! `SameSite` does not stop another port or a sibling subdomain, which are the same site. So:
 //!
-//! 1. `Sec-Fetch-Site: cross-site` is refused outright.
+//! 1. `Sec-Fetch-Site: cross-site` is refused, unless `Origin` is an allowed origin that really
+//!    is another site (the pages of a cross-site split deployment).
 //! 2. `Origin` must be exactly one of the allowed origins; `null` is refused.
 //! 3. Without `Origin`, the origin of `Referer` must be.
 //! 4. A request with none of these headers did not come from a browser: the Fetch standard
@@ -18,14 +19,19 @@ pub fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
-/// Ok, or the reason the request is refused.
-pub fn check(allowed: &[Origin], method: &Method, headers: &HeaderMap) -> Result<(), String> {
+/// Ok, or the reason the request is refused. `ours` is the origin this policy protects.
+pub fn check(allowed: &[Origin], ours: &Origin, method: &Method, headers: &HeaderMap) -> Result<(), String> {
     if !is_unsafe(method) {
         return Ok(());
     }
     let text = |name: &str| headers.get(name).map(|v| v.to_str().unwrap_or("<not text>").to_string());
     if text("sec-fetch-site").as_deref() == Some("cross-site") {
-        return Err("Cross-site requests cannot change anything here.".into());
+        let expected_site = text(header::ORIGIN.as_str())
+            .and_then(|o| Origin::parse(&o).ok())
+            .is_some_and(|o| allowed.contains(&o) && !o.same_site(ours));
+        if !expected_site {
+            return Err("Cross-site requests cannot change anything here.".into());
+        }
     }
     let claimed = match (text(header::ORIGIN.as_str()), text(header::REFERER.as_str())) {
         (Some(origin), _) if origin == "null" => {
@@ -63,10 +69,14 @@ mod tests {
         vec![Origin::parse("http://127.0.0.1:3000").unwrap()]
     }
 
+    fn ours() -> Origin {
+        Origin::parse("http://127.0.0.1:3000").unwrap()
+    }
+
     #[test]
     fn the_matrix() {
         let post = Method::POST;
-        let ok = |h: &[(&'static str, &str)]| check(&allowed(), &post, &headers(h)).is_ok();
+        let ok = |h: &[(&'static str, &str)]| check(&allowed(), &ours(), &post, &headers(h)).is_ok();
         assert!(ok(&[("origin", "http://127.0.0.1:3000")]));
         assert!(ok(&[("origin", "http://127.0.0.1:3000"), ("sec-fetch-site", "same-origin")]));
         assert!(ok(&[("referer", "http://127.0.0.1:3000/signin?next=%2F")]));
@@ -79,9 +89,9 @@ mod tests {
         assert!(!ok(&[("origin", "http://127.0.0.1:3000.evil.test")]));
         assert!(!ok(&[("referer", "http://evil.test/page")]));
         assert!(
-            check(&allowed(), &Method::GET, &headers(&[("origin", "http://evil.test")])).is_ok(),
+            check(&allowed(), &ours(), &Method::GET, &headers(&[("origin", "http://evil.test")])).is_ok(),
             "safe methods pass"
         );
-        assert!(check(&allowed(), &Method::DELETE, &headers(&[("origin", "http://evil.test")])).is_err());
+        assert!(check(&allowed(), &ours(), &Method::DELETE, &headers(&[("origin", "http://evil.test")])).is_err());
     }
 }

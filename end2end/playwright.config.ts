@@ -37,6 +37,13 @@ const splits = [
     cookie: { name: '__Host-bmw_access', domain: 'bmw-api.test', sameSite: 'None', secure: true } },
 ];
 const port = (origin: string) => new URL(origin).port;
+// The flow of topologies.spec.ts also runs against the two single-origin servers below.
+const singles = [
+  { name: 'single-http', pages: BASE_URL, api: BASE_URL,
+    cookie: { name: 'bmw_access', domain: '127.0.0.1', sameSite: 'Lax', secure: false } },
+  { name: 'single-https', pages: TLS_URL, api: TLS_URL,
+    cookie: { name: '__Host-bmw_access', domain: 'localhost', sameSite: 'Lax', secure: true } },
+];
 
 export default defineConfig({
   testDir: './tests',
@@ -55,7 +62,7 @@ export default defineConfig({
   projects: [
     { name: 'hydrated', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: true } },
     { name: 'no-js', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: false } },
-    ...splits.flatMap((split) =>
+    ...[...singles, ...splits].flatMap((split) =>
       [true, false].map((js) => ({
         name: `${split.name}-${js ? 'hydrated' : 'no-js'}`,
         testMatch: 'topologies.spec.ts',

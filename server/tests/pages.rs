@@ -99,3 +99,35 @@ async fn server_functions_answer_hydrated_callers_with_real_statuses() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn form_redirects_never_leave_our_origins() {
+    let app = spawn().await;
+    app.sign_up(&app.bare(), "mia", PASSWORD).await;
+    // Leptos answers a plain form post with a redirect to its Referer. The CSRF check only lets
+    // through a Referer of an allowed origin, so a foreign one is refused before any redirect.
+    for referer in ["http://evil.test/phish", "//evil.test/x"] {
+        let res = app
+            .bare()
+            .post(app.url("/api/fn/sign_in"))
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .form(&[("username", "mia"), ("password", "wrong-password-1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{referer}");
+        assert!(res.headers().get("location").is_none(), "{referer}");
+    }
+    // Our own page as Referer: back to it, with the error.
+    let res = app
+        .bare()
+        .post(app.url("/api/fn/sign_in"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/signin"))
+        .form(&[("username", "mia"), ("password", "wrong-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["location"].to_str().unwrap().starts_with(&app.url("/signin?")));
+}

@@ -138,14 +138,7 @@ async fn me_without_a_session_is_401() {
     let res = app.bare().get(app.url("/api/auth/me")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(json_body(res).await["error"], "unauthorized");
-    let forged = app
-        .bare()
-        .get(app.url("/api/auth/me"))
-        .header("cookie", "bmw_access=eyJhbGciOiJub25lIn0.e30.")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status("bmw_access=eyJhbGciOiJub25lIn0.e30.").await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! Server-only code: the service layer behind both the REST API and the server functions,
-//! plus the cookie policy and the extractors they share.
+//! plus the web policy (cookies, CORS, CSRF), security headers and the extractors they share.
 
 pub mod auth;
 pub mod common_passwords;
@@ -38,4 +38,3 @@ pub async fn signed_in() -> Result<(AppState, extract::CurrentUser), crate::erro
     Ok((state, current))
 }
 
-pub use policy::cookies;

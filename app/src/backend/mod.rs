@@ -37,4 +37,3 @@ pub async fn signed_in() -> Result<(AppState, extract::CurrentUser), crate::erro
     let current = leptos_axum::extract_with_state::<extract::CurrentUser, _>(&state).await?;
     Ok((state, current))
 }
-

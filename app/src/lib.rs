@@ -22,9 +22,9 @@ use pages::{AccountPage, HomePage, NotFound, SignInPage, SignUpPage};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The browser learns where the API is, and whether the pages' server can see the session.
     #[cfg(feature = "ssr")]
-    let settings = use_context::<backend::AppState>().map(|s| s.client).unwrap_or_default();
-    #[cfg(feature = "ssr")]
-    let (api_origin, cross_site) = (settings.api_origin, settings.cross_site);
+    let (api_origin, cross_site) = use_context::<backend::AppState>()
+        .map(|s| (s.policy.client_api_origin(), s.policy.is_cross_site()))
+        .unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let (api_origin, cross_site): (Option<String>, bool) = (None, false);
     view! {

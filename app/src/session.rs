@@ -21,7 +21,7 @@ pub struct Session {
 /// Pages and API are different sites (see `backend::policy::Topology::CrossSite`).
 fn cross_site_split() -> bool {
     #[cfg(feature = "ssr")]
-    return use_context::<crate::backend::AppState>().is_some_and(|s| s.client.cross_site);
+    return use_context::<crate::backend::AppState>().is_some_and(|s| s.policy.is_cross_site());
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     return crate::api_client::page_meta("bmw-cross-site").is_some();
     #[allow(unreachable_code)]

@@ -26,26 +26,28 @@ pub async fn resolve_session(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let claims = match state.cookies.access_token(&cookies).and_then(|t| state.auth.verify_access(&t)) {
+    let claims = match state.policy.cookies.access_token(&cookies).and_then(|t| state.auth.verify_access(&t)) {
         Some(claims) => Some(claims),
-        None if !HANDLES_REFRESH_TOKEN.contains(&req.uri().path()) => match state.cookies.refresh_token(&cookies) {
-            Some(token) => match state.auth.refresh(&token).await {
-                Ok(session) => {
-                    state.cookies.set_session(&cookies, &session);
-                    Some(session.claims)
-                }
-                Err(AppError::Internal(detail)) => {
-                    tracing::error!(%detail, "transparent refresh failed");
-                    None
-                }
-                Err(_) => {
-                    // Dead refresh token: stop the browser from sending it again.
-                    state.cookies.clear_session(&cookies);
-                    None
-                }
-            },
-            None => None,
-        },
+        None if !HANDLES_REFRESH_TOKEN.contains(&req.uri().path()) => {
+            match state.policy.cookies.refresh_token(&cookies) {
+                Some(token) => match state.auth.refresh(&token).await {
+                    Ok(session) => {
+                        state.policy.cookies.set_session(&cookies, &session);
+                        Some(session.claims)
+                    }
+                    Err(AppError::Internal(detail)) => {
+                        tracing::error!(%detail, "transparent refresh failed");
+                        None
+                    }
+                    Err(_) => {
+                        // Dead refresh token: stop the browser from sending it again.
+                        state.policy.cookies.clear_session(&cookies);
+                        None
+                    }
+                },
+                None => None,
+            }
+        }
         None => None,
     };
     if let Some(claims) = claims {

@@ -88,7 +88,7 @@ async fn sign_up(
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<(StatusCode, Json<UserBody>), AppError> {
     let (user, session) = state.auth.sign_up(&body.username, &body.password, &body.email, &body.name, &client).await?;
-    state.cookies.set_session(&cookies, &session);
+    state.policy.cookies.set_session(&cookies, &session);
     Ok((StatusCode::CREATED, Json(UserBody { user })))
 }
 
@@ -99,7 +99,7 @@ async fn sign_in(
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Json<UserBody>, AppError> {
     let (user, session) = state.auth.sign_in(&body.username, &body.password, &client).await?;
-    state.cookies.set_session(&cookies, &session);
+    state.policy.cookies.set_session(&cookies, &session);
     Ok(Json(UserBody { user }))
 }
 
@@ -108,16 +108,16 @@ async fn me(current: CurrentUser) -> Json<UserBody> {
 }
 
 async fn refresh(State(state): State<AppState>, cookies: Cookies) -> Result<Json<UserBody>, AppError> {
-    let token = state.cookies.refresh_token(&cookies).ok_or_else(AppError::unauthorized)?;
+    let token = state.policy.cookies.refresh_token(&cookies).ok_or_else(AppError::unauthorized)?;
     let session = match state.auth.refresh(&token).await {
         Ok(session) => session,
         Err(err) => {
-            state.cookies.clear_session(&cookies);
+            state.policy.cookies.clear_session(&cookies);
             return Err(err);
         }
     };
     let user = state.auth.user_for(&session.claims).await?.ok_or_else(AppError::unauthorized)?;
-    state.cookies.set_session(&cookies, &session);
+    state.policy.cookies.set_session(&cookies, &session);
     Ok(Json(UserBody { user }))
 }
 
@@ -126,9 +126,7 @@ async fn sign_out(
     cookies: Cookies,
     claims: Option<Extension<VerifiedClaims>>,
 ) -> Result<StatusCode, AppError> {
-    let refresh = state.cookies.refresh_token(&cookies);
-    state.auth.sign_out(claims.as_ref().map(|c| &c.0.0), refresh.as_deref()).await?;
-    state.cookies.clear_session(&cookies);
+    state.sign_out(&cookies, claims.as_ref().map(|c| &c.0.0)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,7 +156,7 @@ async fn revoke_session(
     state.auth.revoke_session(current.user.id, &id).await?;
     if id == current.claims.sid {
         // Ending your own session is signing out.
-        state.cookies.clear_session(&cookies);
+        state.policy.cookies.clear_session(&cookies);
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,8 +6,7 @@ use crate::{db, middleware, rest, secrets, tls};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
 use app::backend::headers::provide_request_nonce;
-use app::backend::policy::{Topology, WebPolicy};
-use app::backend::state::ClientSettings;
+use app::backend::policy::WebPolicy;
 use app::backend::tokens::TokenIssuer;
 use app::{App, shell};
 use axum::Router;
@@ -90,12 +89,9 @@ impl Application {
         let state = AppState {
             leptos_options,
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes)),
-            cookies: Arc::new(policy.cookies.clone()),
-            client: ClientSettings {
-                api_origin: policy.is_split().then(|| policy.api_origin.to_string()),
-                cross_site: policy.topology == Topology::CrossSite,
-            },
+            policy: Arc::new(policy),
         };
+        let policy = state.policy.clone();
         let redirect = match config.http_redirect_addr {
             Some(addr) => Some((
                 TcpListener::bind(addr).await.map_err(|e| StartupError::Bind(addr, e))?,
@@ -106,9 +102,9 @@ impl Application {
         let headers = middleware::HeaderPolicy {
             hsts: policy.public_origin.https(),
             leptos: state.leptos_options.clone(),
-            api_origin: state.client.api_origin.clone(),
+            api_origin: policy.client_api_origin(),
         };
-        Ok(Self { listener, router: router(state, headers, Arc::new(policy), config.role), tls, redirect })
+        Ok(Self { listener, router: router(state, headers, policy, config.role), tls, redirect })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -1,26 +1,31 @@
 //! What every handler and server function can reach.
 
 use super::auth::AuthService;
-use super::policy::cookies::CookiePolicy;
+use super::policy::WebPolicy;
+use super::tokens::AccessClaims;
+use crate::error::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use tower_cookies::Cookies;
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: Arc<AuthService>,
-    pub cookies: Arc<CookiePolicy>,
-    pub client: ClientSettings,
+    /// Origins, cookie attributes, CORS and CSRF, derived once from configuration.
+    pub policy: Arc<WebPolicy>,
 }
 
-/// What the browser side needs to know about the deployment; rendered into the page.
-#[derive(Clone, Debug, Default)]
-pub struct ClientSettings {
-    /// Where the hydrated app sends server-function calls, when that is another origin.
-    pub api_origin: Option<String>,
-    /// Pages and API are different sites: the pages' server cannot see the API's session.
-    pub cross_site: bool,
+impl AppState {
+    /// Ends the session of this request (named by its access token, or else its refresh
+    /// cookie) and clears both cookies. The REST handler and the server function share it.
+    pub async fn sign_out(&self, cookies: &Cookies, claims: Option<&AccessClaims>) -> Result<(), AppError> {
+        let refresh = self.policy.cookies.refresh_token(cookies);
+        self.auth.sign_out(claims, refresh.as_deref()).await?;
+        self.policy.cookies.clear_session(cookies);
+        Ok(())
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -14,9 +14,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     use crate::backend::extract::VerifiedClaims;
     let (state, cookies, _) = crate::backend::request_context().await?;
     let claims = leptos_axum::extract::<Option<axum::Extension<VerifiedClaims>>>().await?;
-    let refresh = state.cookies.refresh_token(&cookies);
-    state.auth.sign_out(claims.as_ref().map(|c| &c.0.0), refresh.as_deref()).await?;
-    state.cookies.clear_session(&cookies);
+    state.sign_out(&cookies, claims.as_ref().map(|c| &c.0.0)).await?;
     leptos_axum::redirect("/");
     Ok(())
 }

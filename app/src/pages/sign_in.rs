@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<User, AppError> {
     let (state, cookies, client) = crate::backend::request_context().await?;
     let (user, session) = state.auth.sign_in(&username, &password, &client).await?;
-    state.cookies.set_session(&cookies, &session);
+    state.policy.cookies.set_session(&cookies, &session);
     let next = next.as_deref().and_then(crate::validate::local_path).unwrap_or("/account");
     leptos_axum::redirect(next);
     Ok(user)

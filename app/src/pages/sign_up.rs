@@ -11,7 +11,7 @@ use leptos_router::components::A;
 pub async fn sign_up(username: String, password: String, email: String, name: String) -> Result<User, AppError> {
     let (state, cookies, client) = crate::backend::request_context().await?;
     let (user, session) = state.auth.sign_up(&username, &password, &email, &name, &client).await?;
-    state.cookies.set_session(&cookies, &session);
+    state.policy.cookies.set_session(&cookies, &session);
     leptos_axum::redirect("/account");
     Ok(user)
 }

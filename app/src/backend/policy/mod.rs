@@ -108,6 +108,16 @@ impl WebPolicy {
         self.topology != Topology::SingleOrigin
     }
 
+    /// Where the hydrated app sends server-function calls, when that is another origin.
+    pub fn client_api_origin(&self) -> Option<String> {
+        self.is_split().then(|| self.api_origin.to_string())
+    }
+
+    /// Pages and API are different sites: the pages' server cannot see the API's session.
+    pub fn is_cross_site(&self) -> bool {
+        self.topology == Topology::CrossSite
+    }
+
     /// One line for the start-up log.
     pub fn describe(&self) -> String {
         let list = |v: &[Origin]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");

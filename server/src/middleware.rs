@@ -78,19 +78,9 @@ pub async fn server_fn_error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, Body::from(bytes))
 }
 
-/// What the security headers depend on.
-#[derive(Debug, Clone)]
-pub struct HeaderPolicy {
-    /// Send HSTS: users reach us over https.
-    pub hsts: bool,
-    pub leptos: leptos::config::LeptosOptions,
-    /// Split deployment: the API origin pages may call.
-    pub api_origin: Option<String>,
-}
-
 /// Headers for every response, error pages and static files included. Mints the CSP nonce
 /// that pages use for their inline scripts (see `app::backend::headers`).
-pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let nonce = CspNonce::new();
     req.extensions_mut().insert(nonce.clone());
@@ -101,7 +91,7 @@ pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     let csp = if is_page {
-        csp::page_policy(&nonce.0, &policy.leptos, policy.api_origin.as_deref())
+        csp::page_policy(&nonce.0, &state.leptos_options, state.policy.client_api_origin().as_deref())
     } else {
         csp::default_policy()
     };
@@ -112,7 +102,8 @@ pub async fn security_headers(State(policy): State<Arc<HeaderPolicy>>, mut req: 
     if let Ok(value) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
-    if policy.hsts {
+    // Users reach us over https (built-in TLS or a proxy): tell browsers to keep it that way.
+    if state.policy.public_origin.https() {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }

@@ -99,12 +99,7 @@ impl Application {
             )),
             None => None,
         };
-        let headers = middleware::HeaderPolicy {
-            hsts: policy.public_origin.https(),
-            leptos: state.leptos_options.clone(),
-            api_origin: policy.client_api_origin(),
-        };
-        Ok(Self { listener, router: router(state, headers, policy, config.role), tls, redirect })
+        Ok(Self { listener, router: router(state, policy, config.role), tls, redirect })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -185,7 +180,7 @@ fn leptos_options() -> Result<LeptosOptions, ConfigError> {
     leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
 }
 
-fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPolicy>, role: Role) -> Router {
+fn router(state: AppState, policy: Arc<WebPolicy>, role: Role) -> Router {
     // Every role registers the server functions: the api role for the hydrated app, the web
     // role for the pages' own plain-HTML form posts (forms post to the page's origin).
     let pages = if role == Role::Api { vec![] } else { generate_route_list(App) };
@@ -210,7 +205,7 @@ fn router(state: AppState, headers: middleware::HeaderPolicy, policy: Arc<WebPol
         // Before anything can change state: refuse unsafe requests from untrusted pages.
         .layer(axum::middleware::from_fn_with_state(policy.clone(), middleware::csrf_guard))
         .layer(middleware::cors(&policy))
-        .layer(axum::middleware::from_fn_with_state(Arc::new(headers), middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

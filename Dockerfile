@@ -3,13 +3,15 @@
 #   docker run -p 8080:8080 -v bmw-data:/data -e BMW_PUBLIC_ORIGIN=https://bmw.example.com bmw
 # BMW_PUBLIC_ORIGIN must be the origin browsers use: it sets the cookie attributes and is the
 # origin the CSRF check accepts form posts from.
-# The runtime tree is assembled by `cargo xtask dist`, which also smoke-tests it by running
-# the binary from that tree exactly as this image does (no Docker engine needed for that).
+# The runtime tree is assembled by `cargo xtask dist`, which also smoke-tests it in Chromium,
+# started with this file's WORKDIR, ENV and ENTRYPOINT (no Docker engine needed for that).
 
 FROM rust:1.95-bookworm AS build
+# npm installs the pinned wasm-opt (binaryen) that release builds need; see xtask/tools.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-# Installs cargo-leptos, wasm-bindgen and binaryen, builds in release mode and fills target/dist.
+# Installs cargo-leptos, wasm-bindgen and wasm-opt, builds in release mode and fills target/dist.
 RUN cargo xtask dist --no-smoke
 
 FROM debian:bookworm-slim

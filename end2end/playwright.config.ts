@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromium } from './chromium';
 
 // The server under test: the dev build from `cargo leptos build`, on its own port, with a fresh
 // temporary data directory (database and JWT secret) for every run.
@@ -8,21 +9,6 @@ export const BASE_URL = `http://127.0.0.1:${PORT}`;
 // Chromium and the tests' own Node-side requests resolve).
 export const TLS_PORT = 3143;
 export const TLS_URL = `https://localhost:${TLS_PORT}`;
-
-// Debian's Chromium: Playwright's own browser download cannot work on these machines. Without
-// the background-networking flags Chromium keeps dialling out and the closed network refuses it.
-const chromium = {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--host-resolver-rules=MAP *.test 127.0.0.1',
-  ],
-};
 
 // Split deployments: pages and API as two processes on two origins (end2end/serve-split.sh).
 // *.test names reach loopback through --host-resolver-rules; https ones use a generated

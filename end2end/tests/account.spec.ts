@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type BrowserContext, type TestInfo } from '@playwright/test';
+import type { Browser, BrowserContext, TestInfo } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { PASSWORD, isHydrated, open, signUp, uniqueUser } from './helpers';
 
 const IPHONE =

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { PASSWORD, cookieName, isHttps, isHydrated, open, signIn, signUp, uniqueUser } from './helpers';
 
 // Every test runs twice: hydrated (wasm) and with JavaScript disabled (plain HTML forms).

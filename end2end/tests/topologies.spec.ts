@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { isHydrated, open, signIn, signUp, uniqueUser } from './helpers';
 
 // The same flow in every split deployment (see `splits` in playwright.config.ts), hydrated and

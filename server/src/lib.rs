@@ -1,6 +1,7 @@
 //! The `bmw` server: configuration, database, router and middleware around the Leptos app.
 
 pub mod config;
+pub mod data_dir;
 pub mod db;
 pub mod middleware;
 pub mod rest;

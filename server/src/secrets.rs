@@ -1,12 +1,15 @@
 //! The JWT signing key: given, or generated once and kept in the data dir with mode 0600.
 
 use crate::config::ConfigError;
+use crate::data_dir::write_private;
 use app::backend::tokens::MIN_SECRET_BYTES;
-use std::io::Write;
 use std::path::Path;
 
 const FILE_NAME: &str = "jwt_secret";
 
+/// The secret from the configuration, or else the one in the data directory, generated on
+/// first start. Call it while holding the data directory's init lock, so instances starting
+/// together agree on one key.
 pub fn jwt_secret(given: Option<&str>, data_dir: &Path) -> Result<Vec<u8>, ConfigError> {
     if let Some(secret) = given {
         return check_length(secret.as_bytes().to_vec(), "BMW_JWT_SECRET");
@@ -19,7 +22,7 @@ pub fn jwt_secret(given: Option<&str>, data_dir: &Path) -> Result<Vec<u8>, Confi
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let secret = app::backend::random::token(32);
-            write_private(&path, &secret).map_err(|e| {
+            write_private(&path, secret.as_bytes(), 0o600).map_err(|e| {
                 ConfigError::Secret(format!("cannot store a new JWT secret in {}: {e}", path.display()))
             })?;
             tracing::info!(path = %path.display(), "generated a new JWT secret (mode 0600)");
@@ -40,20 +43,6 @@ fn check_length(secret: Vec<u8>, source: &str) -> Result<Vec<u8>, ConfigError> {
     Ok(secret)
 }
 
-/// Writes the whole file under a temporary name, then links it into place: a reader never sees
-/// a half-written key, and an existing key is never replaced (AlreadyExists instead).
-#[cfg(unix)]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()?;
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    linked
-}
-
 #[cfg(unix)]
 fn refuse_loose_permissions(path: &Path) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
@@ -67,11 +56,6 @@ fn refuse_loose_permissions(path: &Path) -> Result<(), ConfigError> {
         )));
     }
     Ok(())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(contents.as_bytes())
 }
 
 #[cfg(not(unix))]

@@ -2,6 +2,7 @@
 //! go through here, so the tests exercise exactly what ships.
 
 use crate::config::{Config, ConfigError, Origin, Role};
+use crate::data_dir::{DataDir, InitLock};
 use crate::{db, middleware, rest, secrets, tls};
 use app::backend::AppState;
 use app::backend::auth::{AuthService, Lifetimes};
@@ -28,7 +29,7 @@ pub const REFRESH_GRACE: Duration = Duration::from_secs(10);
 pub enum StartupError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("cannot create the data directory {0}: {1}")]
+    #[error("cannot prepare the data directory {0}: {1}")]
     DataDir(String, std::io::Error),
     #[error("cannot open the database: {0}")]
     Database(#[from] sqlx::Error),
@@ -51,15 +52,20 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         tls::install_crypto_provider();
-        let pool = open_database(&config).await?;
+        let data_dir = DataDir::create(&config.data_dir).map_err(|e| data_dir_error(&config, e))?;
+        // Instances starting together take turns here, so they agree on the secret, the
+        // certificate and the schema.
+        let init = lock_for_init(&data_dir).await.map_err(|e| data_dir_error(&config, e))?;
+        let pool = migrated_pool(&config).await?;
         let tls = match &config.tls {
             Some(source) => {
-                let files = tls::prepare(source, &config.data_dir)?;
+                let files = tls::prepare(source, data_dir.path())?;
                 Some(RustlsConfig::from_pem_file(&files.cert, &files.key).await.map_err(StartupError::Tls)?)
             }
             None => None,
         };
-        let secret = secrets::jwt_secret(config.jwt_secret.as_deref(), &config.data_dir)?;
+        let secret = secrets::jwt_secret(config.jwt_secret.as_deref(), data_dir.path())?;
+        drop(init);
         let previous: Vec<Vec<u8>> = config.jwt_previous_secrets.iter().map(|k| k.as_bytes().to_vec()).collect();
         let tokens = TokenIssuer::new(&secret, &previous, config.access_ttl)
             .map_err(|e| ConfigError::Secret(format!("BMW_JWT_SECRET / BMW_JWT_PREVIOUS_SECRETS: {e}")))?;
@@ -157,20 +163,27 @@ fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigErr
         .map_err(|message| ConfigError::Invalid { key: "LEPTOS_SITE_ADDR", message })
 }
 
+/// Creates the data directory if needed and brings the database schema up to date (`bmw migrate`).
 pub async fn open_database(config: &Config) -> Result<sqlx::SqlitePool, StartupError> {
-    create_private_dir(&config.data_dir)
-        .map_err(|e| StartupError::DataDir(config.data_dir.display().to_string(), e))?;
+    let data_dir = DataDir::create(&config.data_dir).map_err(|e| data_dir_error(config, e))?;
+    let _init = lock_for_init(&data_dir).await.map_err(|e| data_dir_error(config, e))?;
+    migrated_pool(config).await
+}
+
+async fn migrated_pool(config: &Config) -> Result<sqlx::SqlitePool, StartupError> {
     let pool = db::connect(&config.database_url).await?;
     db::MIGRATOR.run(&pool).await?;
     Ok(pool)
 }
 
-fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+/// Waiting for the lock blocks a thread, so it waits on the blocking pool.
+async fn lock_for_init(data_dir: &DataDir) -> std::io::Result<InitLock> {
+    let data_dir = data_dir.clone();
+    tokio::task::spawn_blocking(move || data_dir.lock_for_init()).await.map_err(std::io::Error::other)?
+}
+
+fn data_dir_error(config: &Config, e: std::io::Error) -> StartupError {
+    StartupError::DataDir(config.data_dir.display().to_string(), e)
 }
 
 /// Leptos' own settings (site root, pkg dir, reload port…), from the `LEPTOS_*` variables that

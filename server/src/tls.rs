@@ -2,6 +2,7 @@
 //! rcgen for the names given, kept in the data dir and reused on later starts.
 
 use crate::config::ConfigError;
+use crate::data_dir::write_private;
 use std::path::{Path, PathBuf};
 
 /// Where the certificate comes from.
@@ -41,7 +42,8 @@ pub fn prepare(source: &TlsSource, data_dir: &Path) -> Result<TlsFiles, ConfigEr
 }
 
 /// Reuses the stored certificate when it was made for exactly these names; otherwise makes a
-/// new one. Browsers will still warn (nobody vouches for it): it is for development.
+/// new one. Called under the data directory's init lock, so instances starting together share
+/// one certificate. Browsers will still warn (nobody vouches for it): it is for development.
 fn self_signed(hosts: &[String], dir: &Path) -> Result<TlsFiles, ConfigError> {
     let files = TlsFiles { cert: dir.join("self-signed.crt"), key: dir.join("self-signed.key") };
     let names_file = dir.join("self-signed.names");
@@ -52,25 +54,12 @@ fn self_signed(hosts: &[String], dir: &Path) -> Result<TlsFiles, ConfigError> {
         return Ok(files);
     }
     let generated = rcgen::generate_simple_self_signed(hosts.to_vec()).map_err(|e| fail(&e))?;
-    std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
-    write(&files.key, &generated.signing_key.serialize_pem(), 0o600).map_err(|e| fail(&e))?;
-    write(&files.cert, &generated.cert.pem(), 0o644).map_err(|e| fail(&e))?;
-    write(&names_file, &wanted, 0o644).map_err(|e| fail(&e))?;
+    write_private(&files.key, generated.signing_key.serialize_pem().as_bytes(), 0o600).map_err(|e| fail(&e))?;
+    write_private(&files.cert, generated.cert.pem().as_bytes(), 0o644).map_err(|e| fail(&e))?;
+    // Written last: it marks the pair above as complete.
+    write_private(&names_file, wanted.as_bytes(), 0o644).map_err(|e| fail(&e))?;
     tracing::info!(cert = %files.cert.display(), names = %wanted, "generated a self-signed certificate");
     Ok(files)
-}
-
-fn write(path: &Path, contents: &str, mode: u32) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let _ = std::fs::remove_file(&tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
-    #[cfg(not(unix))]
-    let _ = mode;
-    std::io::Write::write_all(&mut options.open(&tmp)?, contents.as_bytes())?;
-    std::fs::rename(tmp, path)
 }
 
 #[cfg(test)]

@@ -1,62 +1,34 @@
-//! `cargo xtask dist` and `cargo xtask bench`: the release build, the container's runtime tree,
-//! and load figures measured against it.
+//! `cargo xtask bench`: load figures measured against the release runtime tree, run the way
+//! the container runs it (see `dist`).
 //!
 //! Figures are reported as ratios to `/healthz` measured in the same run, because absolute
 //! numbers on shared 2-core machines vary from run to run.
 
+use crate::dist::{self, Image, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 const PORT: u16 = 3200;
 
-/// Builds in release mode and assembles target/dist: `bmw`, `site/`, `Leptos.toml`, which is
-/// what the Dockerfile copies. Unless `--no-smoke`, runs it from there as the image would.
-pub fn dist(args: &[&str]) -> Result<(), String> {
-    let smoke = match args {
-        [] => true,
-        ["--no-smoke"] => false,
-        _ => return Err(format!("unknown option {args:?}")),
-    };
-    setup::ensure(Purpose::Release)?;
-    Cmd::new("cargo").args(["leptos", "build", "--release"]).run()?;
-    let dist = root().join("target/dist");
-    let _ = std::fs::remove_dir_all(&dist);
-    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
-    copy(&root().join("target/release/bmw"), &dist.join("bmw"))?;
-    copy(&root().join("Leptos.toml"), &dist.join("Leptos.toml"))?;
-    copy_dir(&root().join("target/site"), &dist.join("site"))?;
-    println!("xtask: runtime tree in {}", dist.display());
-    if smoke {
-        let server = Server::start(&dist)?;
-        for (path, want) in
-            [("/healthz", "ok"), ("/pkg/bmw.wasm", ""), ("/pkg/bmw.css", ""), ("/", "Bus · Metro · Walk")]
-        {
-            let body = curl(&["-fsS", &server.url(path)]).ok_or_else(|| format!("{path} did not answer 200"))?;
-            if !body.contains(want) {
-                return Err(format!("{path} answered without {want:?}"));
-            }
-        }
-        println!("xtask: the runtime tree serves pages, assets and /healthz");
-    }
-    Ok(())
-}
-
 pub fn run() -> Result<(), String> {
-    dist(&["--no-smoke"])?;
+    setup::ensure(Purpose::Release)?;
+    dist::build()?;
     setup::ensure_programs(&[("wrk", "wrk"), ("curl", "curl"), ("gzip", "gzip")])?;
     let pkg = root().join("target/dist/site/pkg");
     let mut report = vec!["# Benchmark run".to_string(), String::new()];
     for file in ["bmw.wasm", "bmw.js", "bmw.css"] {
-        let raw = std::fs::metadata(pkg.join(file)).map(|m| m.len()).unwrap_or(0);
-        let gz = Cmd::new("sh").args(["-c", &format!("gzip -9 -c '{}' | wc -c", pkg.join(file).display())]).output();
-        let gz: u64 = gz.and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        let (raw, gz) = sizes(&pkg.join(file));
         report.push(format!("- {file}: {} KiB raw, {} KiB gzip", raw / 1024, gz / 1024));
     }
+    report.push(wasm_opt_effect()?);
 
-    let server = Server::start(&root().join("target/dist"))?;
+    let volume = TempDir::new("bench")?;
+    let server = Image::from_dockerfile()?.run(
+        PORT,
+        &volume.join("data"),
+        &[("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{PORT}"))],
+    )?;
+    server.wait_until_healthy()?;
     let signup =
         r#"{"username":"bench","password":"quiet-lantern-meadow-7","email":"bench@example.com","name":"Bench"}"#;
     let headers = curl(&[
@@ -103,6 +75,33 @@ pub fn run() -> Result<(), String> {
     Ok(())
 }
 
+/// Raw and `gzip -9` bytes of a file.
+fn sizes(file: &std::path::Path) -> (u64, u64) {
+    let raw = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    let gz = Cmd::new("sh").args(["-c", &format!("gzip -9 -c '{}' | wc -c", file.display())]).output();
+    (raw, gz.and_then(|s| s.trim().parse().ok()).unwrap_or(0))
+}
+
+/// What the wasm-opt pass buys: the shipped bundle against the same wasm through wasm-bindgen
+/// alone (name and producers sections stripped, as a shipped bundle would be).
+fn wasm_opt_effect() -> Result<String, String> {
+    let raw_wasm = root().join("target/front/wasm32-unknown-unknown/wasm-release/frontend.wasm");
+    let out = TempDir::new("wasm-opt")?;
+    Cmd::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--remove-name-section", "--remove-producers-section"])
+        .args(["--out-name", "bmw", "--out-dir", &out.join("").display().to_string()])
+        .arg(raw_wasm.display().to_string())
+        .run()?;
+    let (plain_raw, plain_gz) = sizes(&out.join("bmw_bg.wasm"));
+    let (opt_raw, opt_gz) = sizes(&root().join("target/dist/site/pkg/bmw.wasm"));
+    let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
+    Ok(format!(
+        "- wasm-opt: {plain_raw} → {opt_raw} bytes raw ({:.2}×), {plain_gz} → {opt_gz} bytes gzip ({:.2}×)",
+        ratio(opt_raw, plain_raw),
+        ratio(opt_gz, plain_gz)
+    ))
+}
+
 fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
     let mut args = vec!["-t1", "-c32", "-d10s"];
     if let Some(h) = header {
@@ -121,81 +120,4 @@ fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
 
 fn curl(args: &[&str]) -> Option<String> {
     Cmd::new("curl").args(args).output()
-}
-
-/// The release binary, run from a runtime tree the way the container runs it: another working
-/// directory, configuration by environment, a fresh data directory.
-struct Server {
-    child: Child,
-    _data: TempDir,
-}
-
-impl Server {
-    fn start(tree: &Path) -> Result<Server, String> {
-        let data = TempDir::new()?;
-        let child = Command::new(tree.join("bmw"))
-            .current_dir(&data.0)
-            .env("LEPTOS_SITE_ROOT", tree.join("site"))
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{PORT}"))
-            .env("BMW_CONFIG", tree.join("Leptos.toml"))
-            .env("BMW_DATA_DIR", data.0.join("data"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", tree.join("bmw").display()))?;
-        let server = Server { child, _data: data };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while curl(&["-fsS", &server.url("/healthz")]).is_none() {
-            if Instant::now() > deadline {
-                return Err("the server did not answer /healthz within 20 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        Ok(server)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{PORT}{path}")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, String> {
-        let path = std::env::temp_dir().join(format!(
-            "bmw-xtask-{}-{}",
-            std::process::id(),
-            Instant::now().elapsed().as_nanos()
-        ));
-        std::fs::create_dir_all(&path).map_err(|e| e.to_string())?;
-        Ok(TempDir(path))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::copy(from, to).map(|_| ()).map_err(|e| format!("cannot copy {}: {e}", from.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() { copy_dir(&entry.path(), &target)? } else { copy(&entry.path(), &target)? }
-    }
-    Ok(())
 }

@@ -4,12 +4,14 @@
 //!   cargo xtask run --split        the same app as two processes: pages :3000, API :8080
 //!   cargo xtask test               install what is missing, then run every test
 //!   cargo xtask setup              only install what is missing
-//!   cargo xtask dist               release build + the container's runtime tree, smoke-tested
+//!   cargo xtask dist               release build + the container's runtime tree, smoke-tested in Chromium
 //!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
 
 mod bench;
+mod dist;
 mod setup;
 mod shell;
+mod watch;
 
 use shell::{Cmd, root};
 use std::process::ExitCode;
@@ -25,7 +27,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => test(rest),
         ["setup"] => setup::ensure(setup::Purpose::Test),
         ["bench"] => bench::run(),
-        ["dist", rest @ ..] => bench::dist(rest),
+        ["dist", rest @ ..] => dist::dist(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(())
@@ -89,6 +91,7 @@ fn test(args: &[&str]) -> Result<(), String> {
         ["e2e"] => (false, true),
         _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
     };
+    let everything = args.is_empty();
     setup::ensure(if e2e { setup::Purpose::Test } else { setup::Purpose::Run })?;
     if rust {
         // Both crates in one invocation, built exactly as `cargo leptos build` builds the
@@ -101,6 +104,11 @@ fn test(args: &[&str]) -> Result<(), String> {
     if e2e {
         Cmd::new("cargo").args(["leptos", "build"]).run()?;
         Cmd::new("npx").args(["playwright", "test"]).dir(root().join("end2end")).run()?;
+        // What ships must be what is tested: the release build, run as the container runs it.
+        dist::dist(&[])?;
+    }
+    if everything {
+        watch::check()?;
     }
     Ok(())
 }

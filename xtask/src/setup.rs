@@ -22,16 +22,14 @@ pub fn ensure(purpose: Purpose) -> Result<(), String> {
     wasm_target()?;
     cargo_leptos()?;
     wasm_bindgen()?;
-    let mut packages = vec![];
     if purpose != Purpose::Run {
-        packages.push(("wasm-opt", "binaryen"));
+        // wasm-opt for release builds, from npm's binaryen (pinned in xtask/tools): Debian
+        // bookworm's binaryen 108 mangles today's wasm and the page never hydrates.
+        npm_ci("binaryen's wasm-opt", &root().join("xtask/tools"))?;
     }
     if purpose == Purpose::Test {
-        packages.push(("chromium", "chromium"));
-    }
-    apt(&packages)?;
-    if purpose == Purpose::Test {
-        playwright()?;
+        apt(&[("chromium", "chromium")])?;
+        npm_ci("Playwright", &root().join("end2end"))?;
     }
     Ok(())
 }
@@ -112,17 +110,16 @@ fn apt(needed: &[(&str, &str)]) -> Result<(), String> {
     })
 }
 
-/// Playwright from npm; it drives Debian's /usr/bin/chromium (its own browser download cannot
-/// work here). `npm ci` only when the lockfile changed since the last install.
-fn playwright() -> Result<(), String> {
-    let dir = root().join("end2end");
+/// `npm ci` in `dir`, only when its lockfile changed since the last install. Playwright drives
+/// Debian's /usr/bin/chromium (its own browser download cannot work here).
+fn npm_ci(what: &str, dir: &std::path::Path) -> Result<(), String> {
     let stamp = dir.join("node_modules/.package-lock.json");
-    let fresh = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if let (Some(installed), Some(wanted)) = (fresh(&stamp), fresh(&dir.join("package-lock.json")))
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(installed), Some(wanted)) = (modified(&stamp), modified(&dir.join("package-lock.json")))
         && installed >= wanted
     {
         return Ok(());
     }
-    installing("Playwright (npm ci in end2end/)");
-    Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(&dir).run()
+    installing(&format!("{what} (npm ci in {})", dir.strip_prefix(root()).unwrap_or(dir).display()));
+    Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(dir).run()
 }

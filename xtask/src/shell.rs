@@ -17,8 +17,8 @@ impl Cmd {
     pub fn new(program: &str) -> Self {
         let mut inner = Command::new(program);
         inner.current_dir(root());
-        // Tools installed by `cargo install` must be found even if ~/.cargo/bin is not on PATH.
-        inner.env("PATH", path_with_cargo_bin());
+        // Our tools must be found even if ~/.cargo/bin is not on PATH.
+        inner.env("PATH", tool_path());
         Cmd { inner, shown: program.to_string() }
     }
 
@@ -68,8 +68,10 @@ pub fn cargo_bin() -> PathBuf {
     home.join("bin")
 }
 
-fn path_with_cargo_bin() -> std::ffi::OsString {
-    let mut paths = vec![cargo_bin()];
+/// Tools installed by `cargo install`, and the npm build tools of xtask/tools (wasm-opt), come
+/// first: an older wasm-opt elsewhere on PATH would break the release bundle.
+pub fn tool_path() -> std::ffi::OsString {
+    let mut paths = vec![root().join("xtask/tools/node_modules/.bin"), cargo_bin()];
     paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     std::env::join_paths(paths).unwrap_or_default()
 }

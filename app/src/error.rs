@@ -4,6 +4,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+#[cfg(feature = "ssr")]
+mod response;
+
 /// Per-field messages, keyed by the form field / JSON property name.
 pub type FieldErrors = BTreeMap<String, String>;
 
@@ -30,17 +33,26 @@ pub enum AppError {
     Csrf(String),
     #[error("Not found.")]
     NotFound,
+    #[error("This endpoint does not accept that method.")]
+    MethodNotAllowed,
     /// Too many failed attempts; the client may retry after this many seconds.
     #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
     Throttled { retry_after: u64 },
-    /// Something failed on our side. The detail is logged, never sent.
+    /// Something failed on our side. The detail is logged where it is created (see
+    /// [`AppError::internal`]), never sent.
     #[error("Something went wrong on our side. Please try again.")]
     Internal(#[serde(skip)] String),
 }
 
 impl AppError {
+    /// A failure on our side. Logged here, once, with its detail: every path (REST, server
+    /// functions, server-rendered pages) creates internal errors through this, and the client
+    /// only ever sees the generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        Self::Internal(detail.to_string())
+        let detail = detail.to_string();
+        #[cfg(feature = "ssr")]
+        tracing::error!(%detail, "internal error");
+        Self::Internal(detail)
     }
 
     pub fn unauthorized() -> Self {
@@ -62,6 +74,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden",
             Self::Csrf(_) => "csrf",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Throttled { .. } => "throttled",
             Self::Internal(_) => "internal",
         }
@@ -77,6 +90,7 @@ impl AppError {
             Self::Unauthorized(_) => S::UNAUTHORIZED,
             Self::Forbidden(_) | Self::Csrf(_) => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
+            Self::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
             Self::Throttled { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
@@ -142,7 +156,9 @@ impl From<ErrorBody> for AppError {
             "forbidden" => Self::Forbidden(message),
             "csrf" => Self::Csrf(message),
             "not_found" => Self::NotFound,
+            "method_not_allowed" => Self::MethodNotAllowed,
             "throttled" => Self::Throttled { retry_after: retry_after.unwrap_or(1) },
+            // Decoding what the server sent: the server logged it already.
             _ => Self::Internal(message),
         }
     }
@@ -179,6 +195,33 @@ mod tests {
         let json = serde_json::to_value(&err).unwrap();
         assert_eq!(json, serde_json::json!({"error": "conflict", "message": "taken", "fields": {"username": "taken"}}));
         assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), err);
+    }
+
+    /// The detail of an internal error reaches the log once, when it is created, whichever
+    /// path (REST, server function, page) it then travels.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn internal_errors_are_logged_once_with_their_detail() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Log(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Log {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        let err = tracing::subscriber::with_default(subscriber, || AppError::internal("disk full at /var/db"));
+        let json = serde_json::to_string(&err).unwrap();
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.matches("disk full at /var/db").count(), 1, "{text}");
+        assert!(!json.contains("disk full"), "{json}");
     }
 
     #[test]

@@ -1,34 +1,16 @@
-//! The `bmw` server: configuration, database, router and middleware around the Leptos app.
+//! The `bmw` server, the HTTP edge around the Leptos app: configuration, the data directory,
+//! the database, the router with its middleware, and the REST API.
+//!
+//! A request goes in at `main.rs` → [`startup`] (router and layers) → the feature's handler
+//! (`rest/<feature>.rs`, or the Leptos app's server functions and pages).
 
 pub mod config;
 pub mod data_dir;
 pub mod db;
 pub mod middleware;
 pub mod rest;
-pub mod secrets;
+pub mod shutdown;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod tls;
-
-/// Resolves on Ctrl-C or SIGTERM, the signals a terminal and a container runtime send.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
-}

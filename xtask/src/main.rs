@@ -3,12 +3,14 @@
 //!   cargo xtask run [--release]    install what is missing, then serve on http://127.0.0.1:3000
 //!   cargo xtask run --split        the same app as two processes: pages :3000, API :8080
 //!   cargo xtask test               install what is missing, then run every test
+//!   cargo xtask lint               rustfmt and clippy (server and wasm builds), warnings are errors
 //!   cargo xtask setup              only install what is missing
 //!   cargo xtask dist               release build + the container's runtime tree, smoke-tested in Chromium
 //!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
 
 mod bench;
 mod dist;
+mod lint;
 mod setup;
 mod shell;
 mod watch;
@@ -17,7 +19,7 @@ use shell::{Cmd, root};
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: cargo xtask <run [--release | --split] | test [rust|e2e] | setup | dist [--no-smoke] | bench>";
+    "usage: cargo xtask <run [--release | --split] | test [rust|e2e] | lint | setup | dist [--no-smoke] | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         ["run", rest @ ..] => run(rest),
         ["test", rest @ ..] => test(rest),
         ["setup"] => setup::ensure(setup::Purpose::Test),
+        ["lint"] => setup::ensure(setup::Purpose::Run).and_then(|()| lint::run()),
         ["bench"] => bench::run(),
         ["dist", rest @ ..] => dist::dist(rest),
         ["help" | "--help" | "-h"] | [] => {
@@ -93,6 +96,9 @@ fn test(args: &[&str]) -> Result<(), String> {
     };
     let everything = args.is_empty();
     setup::ensure(if e2e { setup::Purpose::Test } else { setup::Purpose::Run })?;
+    if everything {
+        lint::run()?;
+    }
     if rust {
         // Both crates in one invocation, built exactly as `cargo leptos build` builds the
         // server, so the e2e build below reuses these artifacts.

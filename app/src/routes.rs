@@ -1,0 +1,34 @@
+//! The app: its routes, inside the page frame.
+
+use crate::auth::pages::{AccountPage, SignInPage, SignUpPage};
+use crate::home::HomePage;
+use crate::layout::Layout;
+use crate::not_found::NotFound;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bmw.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "BMW · Bus Metro Walk".to_string() } else { format!("{page} · BMW") }/>
+        <Meta name="description" content="Your bus and metro stops, and when to walk out the door."/>
+        <Router>
+            <Routes fallback=NotFound>
+                // The layout route owns the session: the current user and the auth actions.
+                // Async SSR: the whole page is rendered before it is sent. Out-of-order
+                // streaming would leave Suspense fallbacks for JavaScript to replace, and these
+                // pages must work with JavaScript off.
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,19 @@
+//! Unguessable identifiers and tokens from the OS CSPRNG, and the digest that stores them.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use sha2::{Digest, Sha256};
+
+/// `n` random bytes, base64url-encoded.
+pub fn token(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    // The OS RNG failing is not something we can recover from or work around safely.
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// How refresh tokens are stored: a plain SHA-256 is right here because the token itself has
+/// 256 bits of entropy, so there is nothing to brute-force and no need for a slow hash.
+pub fn sha256_hex(value: impl AsRef<[u8]>) -> String {
+    let digest = Sha256::digest(value.as_ref());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,9 @@
+//! Server-only plumbing shared by every feature: the clock, randomness and digests, the
+//! database handle, who is calling, and the web policy (origins, cookies, CORS, CSRF, CSP).
+//! Nothing here knows about any feature.
+
+pub mod client_info;
+pub mod clock;
+pub mod crypto;
+pub mod db;
+pub mod web_policy;

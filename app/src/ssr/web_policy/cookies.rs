@@ -1,0 +1,141 @@
+//! The cookie policy: which names and attributes the two session cookies get.
+//!
+//! Every cookie the app sets or clears is built here, so a cookie is always cleared with exactly
+//! the attributes it was set with (browsers otherwise keep the old one).
+
+use std::time::Duration;
+use tower_cookies::Cookies;
+use tower_cookies::cookie::{Cookie, SameSite};
+
+const ACCESS: &str = "bmw_access";
+const REFRESH: &str = "bmw_refresh";
+
+/// What goes into the two session cookies, and for how long.
+pub struct SessionCookies<'a> {
+    pub access_token: &'a str,
+    pub access_max_age: Duration,
+    pub refresh_token: &'a str,
+    pub refresh_max_age: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookiePolicy {
+    secure: bool,
+    same_site: SameSite,
+    /// Set only when pages and API are on sibling hosts that must share the cookie.
+    domain: Option<String>,
+    partitioned: bool,
+}
+
+impl CookiePolicy {
+    /// Pages, server functions and API on one origin: the cookie is first-party and `Lax` is
+    /// enough. Over https the `__Host-` prefix pins it to this exact host, path `/`, Secure.
+    pub fn single_origin(https: bool) -> Self {
+        Self { secure: https, same_site: SameSite::Lax, domain: None, partitioned: false }
+    }
+
+    /// Pages and API on two origins of one site. Over https the cookie is Secure, and carries
+    /// `Domain` (hence `__Secure-`, since `__Host-` forbids it) when the hosts differ.
+    pub fn same_site(https: bool, domain: Option<String>) -> Self {
+        Self { secure: https, same_site: SameSite::Lax, domain, partitioned: false }
+    }
+
+    /// Pages and API on two sites: the API's cookie is third-party to the pages, which browsers
+    /// only keep when it is `SameSite=None; Secure; Partitioned` (CHIPS).
+    pub fn cross_site() -> Self {
+        Self { secure: true, same_site: SameSite::None, domain: None, partitioned: true }
+    }
+
+    fn prefix(&self) -> &'static str {
+        match (self.secure, &self.domain) {
+            (true, None) => "__Host-",
+            (true, Some(_)) => "__Secure-",
+            (false, _) => "",
+        }
+    }
+
+    pub fn access_name(&self) -> String {
+        format!("{}{ACCESS}", self.prefix())
+    }
+
+    pub fn refresh_name(&self) -> String {
+        format!("{}{REFRESH}", self.prefix())
+    }
+
+    /// One line for the start-up log.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![format!("names {} / {}", self.access_name(), self.refresh_name())];
+        parts.push("HttpOnly".into());
+        parts.push(format!("SameSite={}", self.same_site));
+        if self.secure {
+            parts.push("Secure".into());
+        }
+        if let Some(domain) = &self.domain {
+            parts.push(format!("Domain={domain}"));
+        }
+        if self.partitioned {
+            parts.push("Partitioned".into());
+        }
+        parts.join("; ")
+    }
+
+    fn build(&self, name: String, value: String, max_age: Duration) -> Cookie<'static> {
+        let mut cookie = Cookie::build((name, value))
+            .path("/")
+            .http_only(true)
+            .secure(self.secure)
+            .same_site(self.same_site)
+            .partitioned(self.partitioned)
+            .max_age(time::Duration::seconds(max_age.as_secs().min(i64::MAX as u64) as i64))
+            .build();
+        if let Some(domain) = &self.domain {
+            cookie.set_domain(domain.clone());
+        }
+        cookie
+    }
+
+    pub fn set_session(&self, cookies: &Cookies, session: SessionCookies<'_>) {
+        cookies.add(self.build(self.access_name(), session.access_token.to_string(), session.access_max_age));
+        cookies.add(self.build(self.refresh_name(), session.refresh_token.to_string(), session.refresh_max_age));
+    }
+
+    /// Expires both cookies, with the same name, path, domain and flags they were set with.
+    pub fn clear_session(&self, cookies: &Cookies) {
+        for name in [self.access_name(), self.refresh_name()] {
+            cookies.add(self.build(name, String::new(), Duration::ZERO));
+        }
+    }
+
+    pub fn access_token(&self, cookies: &Cookies) -> Option<String> {
+        cookies.get(&self.access_name()).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
+    }
+
+    pub fn refresh_token(&self, cookies: &Cookies) -> Option<String> {
+        cookies.get(&self.refresh_name()).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_single_origin_uses_host_prefix() {
+        let policy = CookiePolicy::single_origin(true);
+        assert_eq!(policy.access_name(), "__Host-bmw_access");
+        let cookie = policy.build(policy.access_name(), "v".into(), Duration::from_secs(9));
+        let text = cookie.to_string();
+        for part in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/", "Max-Age=9"] {
+            assert!(text.contains(part), "{text} lacks {part}");
+        }
+        assert!(!text.contains("Domain"), "{text}");
+    }
+
+    #[test]
+    fn http_single_origin_has_no_prefix_and_no_secure() {
+        let policy = CookiePolicy::single_origin(false);
+        assert_eq!(policy.refresh_name(), "bmw_refresh");
+        let text = policy.build(policy.refresh_name(), "v".into(), Duration::from_secs(1)).to_string();
+        assert!(text.contains("SameSite=Lax") && !text.contains("Secure"), "{text}");
+    }
+}

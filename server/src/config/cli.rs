@@ -1,0 +1,51 @@
+//! The command line: subcommands, the configuration file, and every setting (see
+//! [`super::settings`]).
+
+use super::settings::Settings;
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bmw",
+    version,
+    about = "BMW (Bus · Metro · Walk): pages, server functions and JSON API from one binary",
+    after_help = "Environment or Leptos.toml only (never flags, so they stay out of `ps`):\n  \
+                  BMW_JWT_SECRET            HS256 key, at least 32 bytes. If unset, one is generated \
+                  once and kept in <BMW_DATA_DIR>/jwt_secret (mode 0600).\n  \
+                  BMW_JWT_PREVIOUS_SECRETS  older keys, comma-separated, still accepted while \
+                  tokens signed with them live.\n\n\
+                  Each option can also be set in Leptos.toml under the same name as its \
+                  environment variable."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// The configuration file. Defaults to ./Leptos.toml when that exists.
+    #[arg(long, env = "BMW_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: Settings,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Apply database migrations, then exit.
+    Migrate,
+}
+
+/// What one process serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Pages, server functions and the REST API.
+    #[default]
+    All,
+    /// Pages and assets, plus the pages' own plain-HTML form posts.
+    Web,
+    /// Server functions and /api/*; page requests are redirected to the public origin.
+    Api,
+}

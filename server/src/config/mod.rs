@@ -1,0 +1,294 @@
+//! Configuration: every setting declared once ([`settings`]), layered flag > environment >
+//! `Leptos.toml` > default ([`layers`]), then checked and resolved into one section per
+//! subsystem. Settings that cannot work stop the server at start with the key, the reason and
+//! the fix.
+
+mod cli;
+mod layers;
+mod settings;
+mod tls;
+
+pub use app::ssr::web_policy::origin::Origin;
+pub use cli::{Cli, Command, Role};
+pub use layers::Values;
+pub use tls::{TlsFiles, TlsSource};
+
+use clap::FromArgMatches;
+use settings::{SECRET_KEYS, Settings};
+use std::ffi::OsString;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const DAY: u64 = 24 * 60 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {0}: {1}")]
+    File(PathBuf, String),
+    #[error("{key}: {message}")]
+    Invalid { key: &'static str, message: String },
+    #[error("{0}")]
+    Secret(String),
+    #[error("Leptos options: {0}")]
+    Leptos(String),
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn invalid(key: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { key, message: message.into() }
+}
+
+/// The configuration after defaults and checks.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub http: HttpConfig,
+    pub storage: StorageConfig,
+    pub auth: AuthConfig,
+    pub tls: TlsConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub site_addr: SocketAddr,
+    /// As configured; `None` means "http://" plus the address actually bound (see startup).
+    pub public_origin: Option<Origin>,
+    /// `None` means the public origin.
+    pub api_origin: Option<Origin>,
+    pub allowed_origins: Vec<Origin>,
+    pub role: Role,
+    pub site_root: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    pub session_idle: Duration,
+    /// From the environment or the file; `None` means "use or create the one in the data dir".
+    pub jwt_secret: Option<String>,
+    /// Older keys still accepted for verification.
+    pub jwt_previous_secrets: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsConfig {
+    pub source: Option<TlsSource>,
+    pub http_redirect_addr: Option<SocketAddr>,
+}
+
+/// The secrets, from the environment or else the file (never flags).
+struct Secrets {
+    jwt_secret: Option<String>,
+    jwt_previous_secrets: Option<String>,
+}
+
+impl Config {
+    /// As `bmw` runs: the command line, the environment, then the configuration file
+    /// (`--config`, `BMW_CONFIG`, or ./Leptos.toml when it exists). Exits with clap's message
+    /// on a malformed command line or `--help`.
+    pub fn load(args: Vec<OsString>) -> Result<(Cli, Config), ConfigError> {
+        let file = match config_file(&args) {
+            Some(path) => layers::read_file(&path)?,
+            None => Values::default(),
+        };
+        let matches = layers::command(&file, true).get_matches_from(args);
+        let cli = Cli::from_arg_matches(&matches).map_err(|e| ConfigError::Usage(e.to_string()))?;
+        let env = |key: &str| std::env::var(key).ok().filter(|s| !s.is_empty()).or_else(|| file.get(key).cloned());
+        let secrets = Secrets { jwt_secret: env(SECRET_KEYS[0]), jwt_previous_secrets: env(SECRET_KEYS[1]) };
+        let config = resolve(cli.settings.clone(), secrets)?;
+        Ok((cli, config))
+    }
+
+    /// `values` (keyed by environment-variable name, as in the file) over the defaults, without
+    /// reading the environment or any file: for tests.
+    pub fn from_values<K: Into<String>, V: Into<String>>(
+        values: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Config, ConfigError> {
+        let values: Values = values.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let matches = layers::command(&values, false)
+            .try_get_matches_from(["bmw"])
+            .map_err(|e| ConfigError::Usage(e.to_string()))?;
+        let cli = Cli::from_arg_matches(&matches).map_err(|e| ConfigError::Usage(e.to_string()))?;
+        let secrets = Secrets {
+            jwt_secret: values.get(SECRET_KEYS[0]).cloned(),
+            jwt_previous_secrets: values.get(SECRET_KEYS[1]).cloned(),
+        };
+        resolve(cli.settings, secrets)
+    }
+}
+
+/// `--config <path>`, `--config=<path>`, `BMW_CONFIG`, or ./Leptos.toml if present.
+fn config_file(args: &[OsString]) -> Option<PathBuf> {
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--config" {
+            return args.next().map(|p| PathBuf::from(p.as_ref()));
+        }
+        if let Some(path) = arg.strip_prefix("--config=") {
+            return Some(PathBuf::from(path));
+        }
+    }
+    std::env::var_os("BMW_CONFIG")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| Path::new("Leptos.toml").exists().then(|| PathBuf::from("Leptos.toml")))
+}
+
+fn comma_separated(list: Option<&str>) -> impl Iterator<Item = &str> {
+    list.into_iter().flat_map(|l| l.split(',')).map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
+    let public_origin =
+        s.http.public_origin.as_deref().map(Origin::parse).transpose().map_err(|m| invalid("BMW_PUBLIC_ORIGIN", m))?;
+    let allowed_origins = comma_separated(s.http.allowed_origins.as_deref())
+        .map(|o| Origin::parse(o).map_err(|m| invalid("BMW_ALLOWED_ORIGINS", m)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let tls = tls::source(&s.tls)?;
+    if let (Some(_), Some(origin)) = (&tls, &public_origin)
+        && !origin.https()
+    {
+        return Err(invalid("BMW_PUBLIC_ORIGIN", format!("{origin} is http, but TLS is on: use https://")));
+    }
+    if s.tls.http_redirect_addr.is_some() && tls.is_none() {
+        return Err(invalid(
+            "BMW_HTTP_REDIRECT_ADDR",
+            "redirects to https, so it needs TLS (BMW_TLS_CERT/KEY or BMW_TLS_SELF_SIGNED)",
+        ));
+    }
+    let api_origin =
+        s.http.api_origin.as_deref().map(Origin::parse).transpose().map_err(|m| invalid("BMW_API_ORIGIN", m))?;
+    let role = s.http.role;
+    if role != Role::All && (public_origin.is_none() || api_origin.is_none()) {
+        return Err(invalid(
+            "BMW_ROLE",
+            "the web and api roles serve one half of a split deployment: set BMW_PUBLIC_ORIGIN and BMW_API_ORIGIN \
+             so each half knows where the other is",
+        ));
+    }
+    let data_dir = s.storage.data_dir;
+    let database_url =
+        s.storage.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("bmw.db").display()));
+    if !database_url.starts_with("sqlite:") {
+        return Err(invalid("DATABASE_URL", format!("{database_url:?}: only sqlite: URLs are supported")));
+    }
+    let access_ttl = s.auth.access_ttl_secs;
+    let refresh_ttl = s.auth.refresh_ttl_secs;
+    let session_idle = s.auth.session_idle_secs;
+    if access_ttl == 0 || access_ttl > DAY {
+        return Err(invalid(
+            "BMW_ACCESS_TTL_SECS",
+            "must be between 1 and 86400 seconds; access tokens should be short-lived",
+        ));
+    }
+    if refresh_ttl <= access_ttl {
+        return Err(invalid(
+            "BMW_REFRESH_TTL_SECS",
+            format!("must be longer than the access-token lifetime ({access_ttl} s)"),
+        ));
+    }
+    if session_idle <= access_ttl {
+        return Err(invalid(
+            "BMW_SESSION_IDLE_SECS",
+            format!("must be longer than the access-token lifetime ({access_ttl} s)"),
+        ));
+    }
+    Ok(Config {
+        http: HttpConfig {
+            site_addr: s.http.site_addr,
+            public_origin,
+            api_origin,
+            allowed_origins,
+            role,
+            site_root: s.http.site_root,
+        },
+        storage: StorageConfig { data_dir, database_url },
+        auth: AuthConfig {
+            access_ttl: Duration::from_secs(access_ttl),
+            refresh_ttl: Duration::from_secs(refresh_ttl),
+            session_idle: Duration::from_secs(session_idle),
+            jwt_previous_secrets: comma_separated(secrets.jwt_previous_secrets.as_deref()).map(String::from).collect(),
+            jwt_secret: secrets.jwt_secret,
+        },
+        tls: TlsConfig { source: tls, http_redirect_addr: s.tls.http_redirect_addr },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(values: &[(&str, &str)]) -> String {
+        Config::from_values(values.iter().copied()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let config = Config::from_values::<&str, &str>([]).unwrap();
+        assert_eq!(config.http.site_addr, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(config.auth.access_ttl, Duration::from_secs(900));
+        assert_eq!(config.storage.database_url, "sqlite://data/bmw.db");
+        assert_eq!(config.http.role, Role::All);
+    }
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let file = Values::from([
+            ("BMW_ACCESS_TTL_SECS".to_string(), "120".to_string()),
+            ("BMW_REFRESH_TTL_SECS".to_string(), "3600".to_string()),
+        ]);
+        let matches = layers::command(&file, false).get_matches_from(["bmw", "--access-ttl-secs", "60"]);
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        assert_eq!((cli.settings.auth.access_ttl_secs, cli.settings.auth.refresh_ttl_secs), (60, 3600));
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Leptos.toml");
+        std::fs::write(&path, "BMW_ACCESS_TTL = 1").unwrap();
+        let message = layers::read_file(&path).unwrap_err().to_string();
+        assert!(message.contains("unknown key `BMW_ACCESS_TTL`"), "{message}");
+        std::fs::write(&path, "BMW_ACCESS_TTL_SECS = 60\nBMW_JWT_SECRET = \"x\"").unwrap();
+        assert!(layers::read_file(&path).is_ok(), "known keys and secrets are accepted");
+    }
+
+    #[test]
+    fn wildcards_and_paths_in_allowed_origins_are_refused() {
+        for bad in ["*", "https://x.test/app", "null"] {
+            let list = format!("https://ok.test, {bad}");
+            assert!(err(&[("BMW_ALLOWED_ORIGINS", &list)]).starts_with("BMW_ALLOWED_ORIGINS"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tls_settings_must_be_complete_and_consistent() {
+        assert!(err(&[("BMW_TLS_CERT", "c.pem")]).contains("set both"));
+        let both = [("BMW_TLS_CERT", "c.pem"), ("BMW_TLS_KEY", "k.pem"), ("BMW_TLS_SELF_SIGNED", "x.test")];
+        assert!(err(&both).contains("not both"));
+        let http = [("BMW_TLS_SELF_SIGNED", "x.test"), ("BMW_PUBLIC_ORIGIN", "http://x.test")];
+        assert!(err(&http).starts_with("BMW_PUBLIC_ORIGIN"));
+        assert!(err(&[("BMW_HTTP_REDIRECT_ADDR", "127.0.0.1:8080")]).starts_with("BMW_HTTP_REDIRECT_ADDR"));
+    }
+
+    #[test]
+    fn lifetimes_must_make_sense() {
+        assert!(err(&[("BMW_ACCESS_TTL_SECS", "600"), ("BMW_REFRESH_TTL_SECS", "300")]).starts_with("BMW_REFRESH"));
+    }
+
+    #[test]
+    fn the_config_file_is_found_from_the_flag() {
+        let args: Vec<OsString> = ["bmw", "--config", "x.toml"].map(OsString::from).to_vec();
+        assert_eq!(config_file(&args), Some(PathBuf::from("x.toml")));
+        let args: Vec<OsString> = ["bmw", "--config=y.toml"].map(OsString::from).to_vec();
+        assert_eq!(config_file(&args), Some(PathBuf::from("y.toml")));
+    }
+}

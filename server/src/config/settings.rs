@@ -1,0 +1,110 @@
+//! Every setting, declared once: its flag, its environment variable (also its key in
+//! `Leptos.toml`), its default and its help, grouped by subsystem. `bmw --help` prints them.
+//!
+//! The JWT secrets are the exception: they come from the environment or the file only, never a
+//! flag, so they stay out of `ps` (see [`SECRET_KEYS`]).
+
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Settings read from the environment or the file only.
+pub const SECRET_KEYS: [&str; 2] = ["BMW_JWT_SECRET", "BMW_JWT_PREVIOUS_SECRETS"];
+
+/// The settings as given, after layering and defaults, before checks.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    #[command(flatten)]
+    pub http: HttpSettings,
+    #[command(flatten)]
+    pub storage: StorageSettings,
+    #[command(flatten)]
+    pub auth: AuthSettings,
+    #[command(flatten)]
+    pub tls: TlsSettings,
+}
+
+/// What this process serves, where, and for which origins.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "HTTP")]
+pub struct HttpSettings {
+    /// Listen address
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub site_addr: SocketAddr,
+
+    /// The origin users load pages from, e.g. https://bmw.example.com. Decides whether cookies
+    /// are Secure and __Host- prefixed [default: http://<listen address>]
+    #[arg(long, env = "BMW_PUBLIC_ORIGIN", global = true)]
+    pub public_origin: Option<String>,
+
+    /// The origin that serves server functions and the REST API. When it differs from the
+    /// public origin, the app runs split [default: the public origin]
+    #[arg(long, env = "BMW_API_ORIGIN", global = true)]
+    pub api_origin: Option<String>,
+
+    /// What this process serves: `all`, `web` (pages and assets) or `api` (server functions and
+    /// /api/*). Several processes of one deployment share the database
+    #[arg(long, env = "BMW_ROLE", global = true, value_enum, default_value = "all")]
+    pub role: super::Role,
+
+    /// Other origins allowed to call the API with credentials, comma-separated and exact
+    /// (CORS and CSRF). Never `*` [default: none]
+    #[arg(long, env = "BMW_ALLOWED_ORIGINS", global = true)]
+    pub allowed_origins: Option<String>,
+
+    /// Where the built site (wasm, JS, CSS, assets) is [default: target/site, or as cargo-leptos sets it]
+    #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
+    pub site_root: Option<PathBuf>,
+}
+
+/// Where data lives.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Storage")]
+pub struct StorageSettings {
+    /// SQLite database URL [default: sqlite://<data dir>/bmw.db]
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Where the database and generated secrets live
+    #[arg(long, env = "BMW_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+/// How long sign-in sessions and their tokens live.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Sessions")]
+pub struct AuthSettings {
+    /// Access-token lifetime in seconds
+    #[arg(long, env = "BMW_ACCESS_TTL_SECS", default_value = "900", global = true)]
+    pub access_ttl_secs: u64,
+
+    /// Absolute session (refresh-token) lifetime in seconds (30 days)
+    #[arg(long, env = "BMW_REFRESH_TTL_SECS", default_value = "2592000", global = true)]
+    pub refresh_ttl_secs: u64,
+
+    /// A session unused for this many seconds ends (7 days)
+    #[arg(long, env = "BMW_SESSION_IDLE_SECS", default_value = "604800", global = true)]
+    pub session_idle_secs: u64,
+}
+
+/// Built-in HTTPS.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "TLS")]
+pub struct TlsSettings {
+    /// TLS certificate chain (PEM). Serves https with rustls; needs BMW_TLS_KEY.
+    #[arg(long, env = "BMW_TLS_CERT", global = true)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM) for BMW_TLS_CERT.
+    #[arg(long, env = "BMW_TLS_KEY", global = true)]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve https with a generated development certificate for these names (comma-separated),
+    /// kept in <data dir>/tls and reused on later starts.
+    #[arg(long, env = "BMW_TLS_SELF_SIGNED", global = true)]
+    pub tls_self_signed: Option<String>,
+
+    /// With TLS on: also listen here over plain http and redirect everything to https.
+    #[arg(long, env = "BMW_HTTP_REDIRECT_ADDR", global = true)]
+    pub http_redirect_addr: Option<SocketAddr>,
+}

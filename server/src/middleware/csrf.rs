@@ -1,0 +1,20 @@
+//! The CSRF guard, in front of every route.
+
+use app::error::AppError;
+use app::ssr::web_policy::{WebPolicy, csrf};
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
+/// Refuses state-changing requests from pages we do not trust (see `web_policy::csrf`), before
+/// any handler runs.
+pub async fn csrf_guard(State(policy): State<Arc<WebPolicy>>, req: Request, next: Next) -> Response {
+    match csrf::check(&policy.csrf_origins, &policy.served_origin, req.method(), req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(reason) => {
+            tracing::warn!(method = %req.method(), path = %req.uri().path(), %reason, "CSRF check refused a request");
+            AppError::Csrf(reason).into_response()
+        }
+    }
+}

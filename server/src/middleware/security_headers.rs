@@ -1,0 +1,44 @@
+//! Headers for every response, error pages and static files included (ASVS 3.4).
+
+use crate::state::AppState;
+use app::ssr::web_policy::csp::{self, CspNonce};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// Mints the CSP nonce that pages use for their inline scripts (see `app::ssr::web_policy::csp`)
+/// and sets the policy, nosniff, referrer policy, framing, HSTS and caching headers.
+pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let nonce = CspNonce::new();
+    req.extensions_mut().insert(nonce.clone());
+    let mut res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let csp = if is_page {
+        csp::page_policy(&nonce.0, &state.leptos_options, state.policy.client_api_origin().as_deref())
+    } else {
+        csp::default_policy()
+    };
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    // Users reach us over https (built-in TLS or a proxy): tell browsers to keep it that way.
+    if state.policy.public_origin.https() {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    // API answers and anything that sets a cookie may carry account data or tokens.
+    if is_api || headers.contains_key(header::SET_COOKIE) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}

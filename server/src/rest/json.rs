@@ -1,0 +1,25 @@
+//! JSON bodies in our error shape.
+
+use app::error::AppError;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+
+/// `Json`, but a body that cannot be read answers with our JSON error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::UnsupportedMediaType("Send a JSON body with Content-Type: application/json.".into()))
+            }
+            Err(rejection) => {
+                Err(AppError::BadRequest(format!("The request body is not valid: {}", rejection.body_text())))
+            }
+        }
+    }
+}

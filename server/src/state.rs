@@ -1,0 +1,46 @@
+//! What every REST handler can reach, and what every page and server function finds in its
+//! Leptos context.
+
+use app::auth::ssr::service::AuthService;
+use app::ssr::clock::SharedClock;
+use app::ssr::web_policy::WebPolicy;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub auth: Arc<AuthService>,
+    /// Origins, cookie attributes, CORS and CSRF, derived once from configuration.
+    pub policy: Arc<WebPolicy>,
+    pub clock: SharedClock,
+}
+
+impl AppState {
+    /// Puts the services in the Leptos context of a page render or a server function, where
+    /// each feature's code finds what it needs (`expect_context::<Arc<AuthService>>()`).
+    pub fn provide_context(&self) {
+        leptos::prelude::provide_context(self.auth.clone());
+        leptos::prelude::provide_context(self.policy.clone());
+        leptos::prelude::provide_context(self.clock.clone());
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<AuthService> {
+    fn from_ref(state: &AppState) -> Self {
+        state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<WebPolicy> {
+    fn from_ref(state: &AppState) -> Self {
+        state.policy.clone()
+    }
+}

@@ -1,0 +1,422 @@
+//! The attack suite: each test is one attack on the real server, which must fail.
+
+use crate::helpers::*;
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "Tr4m-stop-Penguin!";
+const SECRET: &str = "an-integration-test-key-of-more-than-32-bytes";
+
+const WITH_SECRET: Settings<'static> = &[("BMW_JWT_SECRET", SECRET)];
+
+fn kid(secret: &str) -> String {
+    app::ssr::crypto::sha256_hex(secret)[..16].to_string()
+}
+
+/// Signs `claims` as an attacker would, with full control of header and key.
+fn forge(claims: &Value, alg: Algorithm, key: &str, kid_value: Option<String>, typ: &str) -> String {
+    let mut header = Header::new(alg);
+    header.typ = Some(typ.into());
+    header.kid = kid_value;
+    encode(&header, claims, &EncodingKey::from_secret(key.as_bytes())).unwrap()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// Valid claims for `tokens`' session, to be corrupted one way at a time.
+fn claims_of(tokens: &Tokens) -> Value {
+    let real = tokens.claims();
+    json!({"sub": real["sub"], "sid": real["sid"], "iss": "bmw", "aud": "bmw", "iat": now(), "exp": now() + 600})
+}
+
+async fn me_with_access(app: &TestApp, token: &str) -> StatusCode {
+    app.me_status(&format!("bmw_access={token}")).await
+}
+
+#[tokio::test]
+async fn the_forging_harness_itself_produces_accepted_tokens() {
+    // Without this control, every "rejected" below could be rejected for a harness bug.
+    let app = spawn_with(WITH_SECRET).await;
+    let tokens = app.signed_up("control", PASSWORD).await;
+    let token = forge(&claims_of(&tokens), Algorithm::HS256, SECRET, Some(kid(SECRET)), "at+jwt");
+    assert_eq!(me_with_access(&app, &token).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forged_tokens_are_all_rejected() {
+    let app = spawn_with(WITH_SECRET).await;
+    let tokens = app.signed_up("victim", PASSWORD).await;
+    let good = claims_of(&tokens);
+    let k = || Some(kid(SECRET));
+    // Our key, algorithm, kid and type, over claims changed by `change`.
+    let signed = |change: &dyn Fn(&mut serde_json::Map<String, Value>)| {
+        let mut claims = good.clone();
+        change(claims.as_object_mut().unwrap());
+        forge(&claims, Algorithm::HS256, SECRET, k(), "at+jwt")
+    };
+    let without = |claim: &'static str| signed(&move |c| drop(c.remove(claim)));
+    let set = |claim: &'static str, value: Value| signed(&move |c| drop(c.insert(claim.into(), value.clone())));
+    let none_alg = {
+        use base64::Engine;
+        let b64 = |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        format!("{}.{}.", b64(&json!({"alg": "none", "typ": "at+jwt", "kid": kid(SECRET)})), b64(&good))
+    };
+    let cases: Vec<(&str, String)> = vec![
+        ("alg none", none_alg),
+        ("HS512 with the right key", forge(&good, Algorithm::HS512, SECRET, k(), "at+jwt")),
+        ("wrong key", forge(&good, Algorithm::HS256, "another-key-that-is-also-long-enough!!", k(), "at+jwt")),
+        ("expired", set("exp", json!(now() - 60))),
+        ("exp as a string", set("exp", json!((now() + 600).to_string()))),
+        ("missing iss", without("iss")),
+        ("wrong iss", set("iss", json!("evil"))),
+        ("missing aud", without("aud")),
+        ("wrong aud", set("aud", json!("other-app"))),
+        ("missing sid", without("sid")),
+        ("sid as a number", set("sid", json!(7))),
+        ("missing iat", without("iat")),
+        ("unknown kid", forge(&good, Algorithm::HS256, SECRET, Some("0123456789abcdef".into()), "at+jwt")),
+        ("no kid", forge(&good, Algorithm::HS256, SECRET, None, "at+jwt")),
+        ("not an access token (typ JWT)", forge(&good, Algorithm::HS256, SECRET, k(), "JWT")),
+    ];
+    // The same helpers with no change produce an accepted token, so each refusal is meaningful.
+    assert_eq!(me_with_access(&app, &signed(&|_| ())).await, StatusCode::OK);
+    for (name, token) in cases {
+        assert_eq!(me_with_access(&app, &token).await, StatusCode::UNAUTHORIZED, "{name} was accepted");
+    }
+}
+
+#[tokio::test]
+async fn a_token_signed_with_a_previous_key_works_until_that_key_is_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let old_key = "the-old-key-that-is-being-rotated-out-now";
+    let new_key = "the-new-key-that-replaces-the-old-one-today";
+    let first = spawn_in(dir.path(), &[("BMW_JWT_SECRET", old_key)]).await;
+    let tokens = first.signed_up("rotator", PASSWORD).await;
+    drop(first);
+
+    let previous = format!("{old_key}, ");
+    let second = spawn_in(dir.path(), &[("BMW_JWT_SECRET", new_key), ("BMW_JWT_PREVIOUS_SECRETS", &previous)]).await;
+    assert_eq!(second.me_status(&tokens.access_only()).await, StatusCode::OK, "old key still accepted");
+    drop(second);
+
+    let third = spawn_in(dir.path(), &[("BMW_JWT_SECRET", new_key)]).await;
+    assert_eq!(third.me_status(&tokens.access_only()).await, StatusCode::UNAUTHORIZED, "old key removed");
+}
+
+#[tokio::test]
+async fn refresh_token_reuse_revokes_the_whole_session() {
+    let app = spawn().await;
+    let original = app.signed_up("reuse", PASSWORD).await;
+    let res =
+        app.bare().post(app.url("/api/auth/refresh")).header("cookie", original.refresh_only()).send().await.unwrap();
+    let rotated = Tokens::from_headers(res.headers());
+    // The single grace replay, then the theft.
+    assert_eq!(app.refresh_status(&original).await, StatusCode::OK);
+    assert_eq!(app.refresh_status(&original).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.refresh_status(&rotated).await, StatusCode::UNAUTHORIZED, "newest refresh token revoked");
+    assert_eq!(app.me_status(&rotated.access_only()).await, StatusCode::UNAUTHORIZED, "access token revoked at once");
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_at_once_both_stay_signed_in() {
+    let app = spawn().await;
+    let tokens = app.signed_up("twotabs", PASSWORD).await;
+    let (a, b) = tokio::join!(app.refresh_status(&tokens), app.refresh_status(&tokens));
+    assert_eq!((a, b), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(app.me_status(&tokens.access_only()).await, StatusCode::OK, "the session survives");
+}
+
+#[tokio::test]
+async fn an_idle_session_ends() {
+    let app = spawn_with(&[("BMW_ACCESS_TTL_SECS", "1"), ("BMW_SESSION_IDLE_SECS", "2")]).await;
+    let tokens = app.signed_up("idler", PASSWORD).await;
+    app.advance(Duration::from_secs(3));
+    assert_eq!(app.refresh_status(&tokens).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_active_session_still_ends_at_its_absolute_lifetime() {
+    // Timestamps are whole seconds, so a 4 s lifetime lasts between 3 and 4 s.
+    let app = spawn_with(&[("BMW_ACCESS_TTL_SECS", "1"), ("BMW_REFRESH_TTL_SECS", "4")]).await;
+    let mut tokens = app.signed_up("marathon", PASSWORD).await;
+    let step = Duration::from_millis(800);
+    // Refresh every 0.8 s: the session is never idle...
+    for n in 0..3 {
+        let res =
+            app.bare().post(app.url("/api/auth/refresh")).header("cookie", tokens.refresh_only()).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "refresh {n}");
+        tokens = Tokens::from_headers(res.headers());
+        app.advance(step);
+    }
+    app.advance(Duration::from_millis(4500) - step * 3);
+    // ...but once its absolute lifetime is over, no refresh extends it.
+    assert_eq!(app.refresh_status(&tokens).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sign_out_kills_the_access_token_immediately() {
+    let app = spawn().await;
+    let tokens = app.signed_up("leaver", PASSWORD).await;
+    let out = app.bare().post(app.url("/api/auth/signout")).header("cookie", tokens.cookie()).send().await.unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.me_status(&tokens.access_only()).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn revoking_a_session_kills_its_access_token_immediately() {
+    let app = spawn().await;
+    let laptop = app.signed_up("owner", PASSWORD).await;
+    let phone = app.signed_in("owner", PASSWORD, "PhoneBrowser/1.0").await;
+    assert_eq!(app.end_session(&laptop, &phone.sid()).await, StatusCode::NO_CONTENT);
+    assert_eq!(app.me_status(&phone.access_only()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.refresh_status(&phone).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&laptop.access_only()).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn nobody_can_list_or_end_someone_elses_sessions() {
+    let app = spawn().await;
+    let alice = app.signed_up("alice", PASSWORD).await;
+    let mallory = app.signed_up("mallory", PASSWORD).await;
+    assert_eq!(app.end_session(&mallory, &alice.sid()).await, StatusCode::NOT_FOUND);
+    assert_eq!(app.me_status(&alice.access_only()).await, StatusCode::OK);
+    let listed = app.sessions(&mallory).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(app.bare().get(app.url("/api/auth/sessions")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_sessions_list_shows_each_device_and_marks_this_one() {
+    let app = spawn().await;
+    let laptop = app.signed_up("lister", PASSWORD).await;
+    let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
+    app.signed_in("lister", PASSWORD, ua).await;
+    let list = app.sessions(&laptop).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let current: Vec<_> = list.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["id"], laptop.sid());
+    let firefox = list.iter().find(|s| s["user_agent"] == ua).expect("the second device");
+    assert_eq!(firefox["device"], "Firefox on Linux");
+    assert_eq!(firefox["ip"], "127.0.0.1");
+    for key in ["created_at", "last_used_at"] {
+        assert!(firefox[key].as_i64().unwrap() > 1_700_000_000, "{key}");
+    }
+
+    let ended: Value = app
+        .bare()
+        .delete(app.url("/api/auth/sessions"))
+        .header("cookie", laptop.cookie())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ended["ended"], 1);
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    let app = spawn().await;
+    let here = app.signed_up("changer", PASSWORD).await;
+    let elsewhere = app.signed_in("changer", PASSWORD, "OtherBrowser/2.0").await;
+    let new_password = "a-fresh-and-uncommon-passphrase";
+    let change = |current: &str, new: &str| {
+        app.bare()
+            .post(app.url("/api/auth/password"))
+            .header("cookie", here.cookie())
+            .json(&json!({"current_password": current, "new_password": new}))
+            .send()
+    };
+    let wrong = change("not-my-password", new_password).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json_body(wrong).await["fields"]["current_password"].is_string());
+
+    let ok = change(PASSWORD, new_password).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(json_body(ok).await["ended"], 1);
+    assert_eq!(app.me_status(&elsewhere.access_only()).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.refresh_status(&elsewhere).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&here.access_only()).await, StatusCode::OK, "this session stays");
+    assert_eq!(app.sign_in_raw("changer", PASSWORD, "t").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.sign_in_raw("changer", new_password, "t").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn account_throttling_is_not_dodged_by_forwarded_headers_and_does_not_lock_out() {
+    let app = spawn().await;
+    app.signed_up("target", PASSWORD).await;
+    let attempt = |password: &'static str, n: u32| {
+        app.bare()
+            .post(app.url("/api/auth/signin"))
+            .header("x-forwarded-for", format!("203.0.113.{n}"))
+            .header("x-real-ip", format!("198.51.100.{n}"))
+            .json(&json!({"username": "target", "password": password}))
+            .send()
+    };
+    for n in 0..5 {
+        assert_eq!(attempt("guess-guess-guess", n).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    }
+    let throttled = attempt("guess-guess-guess", 99).await.unwrap();
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = throttled.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body = json_body(throttled).await;
+    assert_eq!(body["error"], "throttled");
+    assert_eq!(body["retry_after"], retry_after);
+    // Even the right password waits: no guess is checked while throttled...
+    assert_eq!(attempt(PASSWORD, 100).await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    // ...but only briefly: the owner gets in after Retry-After.
+    app.advance(Duration::from_secs(retry_after));
+    assert_eq!(attempt(PASSWORD, 101).await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_client_spraying_many_accounts_is_throttled_per_ip() {
+    let app = spawn().await;
+    for n in 0..20 {
+        let res = app.sign_in_raw(&format!("spray{n}"), "guess-guess-guess", "t").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {n}");
+    }
+    assert_eq!(app.sign_in_raw("spray-next", "guess-guess-guess", "t").await.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn unknown_and_known_users_get_identical_answers_in_similar_time() {
+    let app = spawn().await;
+    app.signed_up("known", PASSWORD).await;
+    let mut times = [vec![], vec![]];
+    let mut answers = vec![];
+    for round in 0..3 {
+        for (i, user) in ["known", "unknown"].into_iter().enumerate() {
+            let started = Instant::now();
+            let res = app.sign_in_raw(user, &format!("wrong-password-{round}"), "t").await;
+            times[i].push(started.elapsed());
+            let mut headers: Vec<String> =
+                res.headers().keys().map(|k| k.to_string()).filter(|k| k != "date").collect();
+            headers.sort();
+            answers.push((res.status(), headers, res.text().await.unwrap()));
+        }
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "answers differ: {answers:#?}");
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[1]
+    };
+    let (known, unknown) = (median(&mut times[0]), median(&mut times[1]));
+    let ratio = known.as_secs_f64() / unknown.as_secs_f64();
+    // Both do one argon2 verification; skipping it for unknown users would be ~20x faster.
+    assert!((0.33..3.0).contains(&ratio), "known {known:?} vs unknown {unknown:?}");
+}
+
+#[tokio::test]
+async fn common_passwords_are_refused() {
+    let app = spawn().await;
+    for password in ["password1", "Password1", "qwertyuiop", "12345678"] {
+        let res = app.sign_up(&app.bare(), "commoner", password).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{password}");
+        assert!(json_body(res).await["fields"]["password"].as_str().unwrap().contains("too common"));
+    }
+}
+
+#[tokio::test]
+async fn a_64_character_password_works_and_its_63_character_prefix_does_not() {
+    let app = spawn().await;
+    let long: String = "correct-horse-battery-staple-".repeat(3).chars().take(64).collect();
+    assert_eq!(long.chars().count(), 64);
+    app.signed_up("longpass", &long).await;
+    assert_eq!(app.sign_in_raw("longpass", &long[..63], "t").await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.sign_in_raw("longpass", &long, "t").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_access_cookie_stays_well_under_the_4096_byte_limit() {
+    let app = spawn().await;
+    let res = app.sign_up(&app.bare(), "a-username-of-32-characters-long", PASSWORD).await;
+    let cookie = set_cookie(res.headers(), "bmw_access").unwrap();
+    let pair = cookie.split(';').next().unwrap();
+    assert!(pair.len() < 1024, "{} bytes", pair.len());
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_kind_of_response() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/probe.css"), "body{}").unwrap();
+    let app = spawn_with(&[("LEPTOS_SITE_ROOT", &site.path().display().to_string())]).await;
+    let tokens = app.signed_up("headers", PASSWORD).await;
+    let client = app.bare();
+    let cases = [
+        ("page 200", client.get(app.url("/")).send().await.unwrap(), StatusCode::OK),
+        (
+            "api 200",
+            client.get(app.url("/api/auth/me")).header("cookie", tokens.cookie()).send().await.unwrap(),
+            StatusCode::OK,
+        ),
+        ("api 401", client.get(app.url("/api/auth/me")).send().await.unwrap(), StatusCode::UNAUTHORIZED),
+        ("page 404", client.get(app.url("/missing")).send().await.unwrap(), StatusCode::NOT_FOUND),
+        ("api 404", client.get(app.url("/api/missing")).send().await.unwrap(), StatusCode::NOT_FOUND),
+        ("static 200", client.get(app.url("/pkg/probe.css")).send().await.unwrap(), StatusCode::OK),
+    ];
+    for (name, res, status) in cases {
+        assert_eq!(res.status(), status, "{name}");
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{name}");
+        assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{name}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+            assert!(csp.contains(directive), "{name}: {csp}");
+        }
+        if name.starts_with("page") {
+            assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'nonce-"), "{name}: {csp}");
+            let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+            assert!(
+                res.text().await.unwrap().contains(&format!("nonce=\"{nonce}\"")),
+                "{name}: the page uses the nonce"
+            );
+        } else if name.starts_with("api") {
+            assert_eq!(h["cache-control"], "no-store", "{name}");
+            assert!(!csp.contains("nonce"), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_users_reach_us_over_https() {
+    let app = spawn_with(&[("BMW_PUBLIC_ORIGIN", "https://bmw.test")]).await;
+    let res = app.bare().get(app.url("/healthz")).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    let plain = spawn().await;
+    let res = plain.bare().get(plain.url("/healthz")).send().await.unwrap();
+    assert!(res.headers().get("strict-transport-security").is_none());
+}
+
+#[tokio::test]
+async fn a_hash_below_policy_is_upgraded_at_the_next_sign_in() {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let app = spawn().await;
+    app.signed_up("legacy", PASSWORD).await;
+    // As if stored years ago with weaker parameters.
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(4096, 1, 1, None).unwrap(),
+    )
+    .hash_password(PASSWORD.as_bytes(), &SaltString::encode_b64(b"legacy-salt-1234").unwrap())
+    .unwrap()
+    .to_string();
+    let db = app.db().await;
+    sqlx::query("UPDATE users SET password_hash = ? WHERE username = 'legacy'").bind(&weak).execute(&db).await.unwrap();
+
+    assert_eq!(app.sign_in_raw("legacy", PASSWORD, "t").await.status(), StatusCode::OK);
+    let stored: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'legacy'").fetch_one(&db).await.unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    assert_eq!(app.sign_in_raw("legacy", PASSWORD, "t").await.status(), StatusCode::OK, "the new hash verifies");
+}

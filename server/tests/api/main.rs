@@ -1,0 +1,13 @@
+//! The integration tests: one binary, one set of helpers. Each test starts the real server
+//! (`server::startup::Application`) on port 0 with a fresh temporary database; nothing of ours
+//! is mocked.
+
+mod helpers;
+
+mod attacks;
+mod auth_api;
+mod concurrent_start;
+mod csrf_cors;
+mod pages;
+mod split;
+mod tls;

@@ -1,0 +1,131 @@
+//! Server-rendered pages and server functions, as a browser without JavaScript sees them.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "Tr4m-stop-Penguin!";
+
+#[tokio::test]
+async fn protected_pages_redirect_to_sign_in_and_back() {
+    let app = spawn().await;
+    let res = app.bare().get(app.url("/account")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/signin?next=%2Faccount");
+
+    let browser = app.browser();
+    app.sign_up(&browser, "judy", PASSWORD).await;
+    let page = browser.get(app.url("/account")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("judy"));
+}
+
+#[tokio::test]
+async fn home_page_renders_and_unknown_pages_are_404() {
+    let app = spawn().await;
+    let home = app.bare().get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(home.text().await.unwrap().contains("Create an account"));
+    let missing = app.bare().get(app.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers().get("x-content-type-options").unwrap(), "nosniff");
+}
+
+#[tokio::test]
+async fn plain_form_sign_in_redirects_to_next_or_back_with_the_error() {
+    let app = spawn().await;
+    app.sign_up(&app.bare(), "ken", PASSWORD).await;
+    let form = |password: &str| {
+        app.bare()
+            .post(app.url("/api/fn/sign_in"))
+            .header("accept", "text/html")
+            .header("referer", app.url("/signin?next=%2Faccount"))
+            .form(&[("username", "ken"), ("password", password), ("next", "/account")])
+            .send()
+    };
+    let ok = form(PASSWORD).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::FOUND);
+    assert_eq!(ok.headers()["location"], "/account");
+    assert!(set_cookie(ok.headers(), "bmw_access").is_some());
+
+    let bad = form("wrong-password").await.unwrap();
+    assert_eq!(bad.status(), StatusCode::FOUND);
+    let location = bad.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with(&app.url("/signin?next=%2Faccount")) && location.contains("__err="), "{location}");
+    // Following the redirect shows the message inline.
+    let page = app.bare().get(&location).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Wrong username or password."), "inline error missing");
+}
+
+#[tokio::test]
+async fn open_redirects_are_refused() {
+    let app = spawn().await;
+    app.sign_up(&app.bare(), "leo", PASSWORD).await;
+    for next in ["//evil.test/", "https://evil.test/", "/\\evil.test"] {
+        let res = app
+            .bare()
+            .post(app.url("/api/fn/sign_in"))
+            .header("accept", "text/html")
+            .form(&[("username", "leo"), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["location"], "/account", "next={next}");
+    }
+}
+
+#[tokio::test]
+async fn server_functions_answer_hydrated_callers_with_real_statuses() {
+    let app = spawn().await;
+    let res = app
+        .bare()
+        .post(app.url("/api/fn/sign_up"))
+        .form(&[("username", "x"), ("password", "short"), ("email", "no"), ("name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json_body(res).await;
+    assert_eq!(body["error"], "validation");
+    assert!(body["fields"]["username"].is_string());
+
+    let res = app
+        .bare()
+        .post(app.url("/api/fn/sign_in"))
+        .form(&[("username", "nobody"), ("password", "whatever1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn form_redirects_never_leave_our_origins() {
+    let app = spawn().await;
+    app.sign_up(&app.bare(), "mia", PASSWORD).await;
+    // Leptos answers a plain form post with a redirect to its Referer. The CSRF check only lets
+    // through a Referer of an allowed origin, so a foreign one is refused before any redirect.
+    for referer in ["http://evil.test/phish", "//evil.test/x"] {
+        let res = app
+            .bare()
+            .post(app.url("/api/fn/sign_in"))
+            .header("accept", "text/html")
+            .header("referer", referer)
+            .form(&[("username", "mia"), ("password", "wrong-password-1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{referer}");
+        assert!(res.headers().get("location").is_none(), "{referer}");
+    }
+    // Our own page as Referer: back to it, with the error.
+    let res = app
+        .bare()
+        .post(app.url("/api/fn/sign_in"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/signin"))
+        .form(&[("username", "mia"), ("password", "wrong-password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["location"].to_str().unwrap().starts_with(&app.url("/signin?")));
+}

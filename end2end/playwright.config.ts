@@ -31,6 +31,11 @@ const singles = [
     cookie: { name: '__Host-bmw_access', domain: 'localhost', sameSite: 'Lax', secure: true } },
 ];
 
+// The real Caltrain feed (fetched, pinned, by `cargo xtask test`) is imported at the main
+// server's start: transit.spec.ts searches and reads its boards.
+const caltrain = process.env.BMW_TEST_CALTRAIN;
+if (!caltrain) throw new Error('BMW_TEST_CALTRAIN is not set: run the browser tests with `cargo xtask test e2e`');
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -64,10 +69,16 @@ export default defineConfig({
     {
       command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
       cwd: '..',
-      url: `${BASE_URL}/healthz`,
+      // Answers (not 404) once the configured feed is imported.
+      url: `${BASE_URL}/api/stops/caltrain:place_MLBR`,
       reuseExistingServer: false,
       timeout: 60_000,
-      env: { LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`, LEPTOS_SITE_ROOT: 'target/site', RUST_LOG: 'warn' },
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        RUST_LOG: 'warn',
+        BMW_FEEDS: `caltrain=${caltrain}`,
+      },
       stdout: 'ignore',
       stderr: 'pipe',
     },

@@ -1,4 +1,5 @@
 use crate::auth::session::use_session;
+use crate::transit::components::{NearMe, SearchForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -14,22 +15,37 @@ pub fn HomePage() -> impl IntoView {
                     Ok(Some(user)) => view! {
                         <section class="hero">
                             <h1>"Hello, " {user.name} "."</h1>
-                            <p class="lead">"Good to see you again. Your stops and groups will live here."</p>
-                            <A href="/account" attr:class="button">"Your account"</A>
+                            <p class="lead">"Where are you going? Find your stop to see its next departures."</p>
                         </section>
                     }.into_any(),
                     _ => view! {
                         <section class="hero">
                             <h1>"Bus · Metro · Walk"</h1>
                             <p class="lead">
-                                "Keep your bus and metro stops in groups, and see at a glance when the next "
-                                "departures leave — so you know when to walk out the door."
+                                "Find your bus or metro stop and see when the next departures leave — so you know "
+                                "when to walk out the door."
                             </p>
-                            <div class="actions">
-                                <A href="/signup" attr:class="button">"Create an account"</A>
-                                <A href="/signin" attr:class="button secondary">"Sign in"</A>
-                            </div>
                         </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card find">
+            <h2>"Find a stop"</h2>
+            <SearchForm/>
+            <NearMe/>
+        </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(_)) => view! {
+                        <p class="aside"><A href="/account">"Your account"</A></p>
+                    }.into_any(),
+                    _ => view! {
+                        <div class="actions home-actions">
+                            <A href="/signup" attr:class="button">"Create an account"</A>
+                            <A href="/signin" attr:class="button secondary">"Sign in"</A>
+                        </div>
                     }.into_any(),
                 }
             })}

@@ -1,7 +1,8 @@
 //! BMW (Bus · Metro · Walk): the Leptos app, compiled twice: for the server (`ssr`) and for
 //! the browser (`hydrate`).
 //!
-//! - Features live in their own folders: [`auth`] (accounts and sign-in sessions). Each holds
+//! - Features live in their own folders: [`auth`] (accounts and sign-in sessions) and
+//!   [`transit`] (GTFS feeds: search, departure boards, routes). Each holds
 //!   its model, input rules, server functions, pages and components, and its server-only code
 //!   in an `ssr` module.
 //! - Shared, feature-agnostic parts: [`error`], [`ui`] (form parts, formatting), [`client`]
@@ -20,6 +21,7 @@ pub mod layout;
 pub mod not_found;
 pub mod routes;
 pub mod shell;
+pub mod transit;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

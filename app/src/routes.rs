@@ -4,6 +4,7 @@ use crate::auth::pages::{AccountPage, SignInPage, SignUpPage};
 use crate::home::HomePage;
 use crate::layout::Layout;
 use crate::not_found::NotFound;
+use crate::transit::pages::{RoutePage, SearchPage, StopPage};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -14,6 +15,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/bmw.css"/>
+        // The route badges' colours, from the imported feeds.
+        <Stylesheet id="route-colors" href="/transit/colors.css"/>
         <Title formatter=|page: String| if page.is_empty() { "BMW · Bus Metro Walk".to_string() } else { format!("{page} · BMW") }/>
         <Meta name="description" content="Your bus and metro stops, and when to walk out the door."/>
         <Router>
@@ -27,6 +30,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("stops") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("stops/:id") view=StopPage ssr=SsrMode::Async/>
+                    <Route path=path!("routes/:id") view=RoutePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

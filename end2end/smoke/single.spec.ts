@@ -4,7 +4,7 @@ import { open, signIn, signUp, uniqueUser } from '../tests/helpers';
 // The release build hydrates: every page, signed out and signed in, and a sign-in done by the
 // hydrated app (fetch), not by a plain form post.
 
-const signedOut = ['/', '/signin', '/signup'];
+const signedOut = ['/', '/signin', '/signup', '/stops?q=millbrae', '/stops/caltrain:place_MLBR', '/routes/caltrain:77122'];
 const signedIn = ['/', '/account'];
 
 test('every page hydrates, signed out and signed in', async ({ page }, info) => {

@@ -21,8 +21,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             startup::migrate(&config).await?;
-            println!("migrations applied to {}", config.storage.database_url);
+            println!(
+                "migrations applied to {} and {}",
+                config.storage.database_url, config.storage.transit_database_url
+            );
         }
+        Command::Gtfs { command } => server::feeds::cli::run(command, &config).await?,
         Command::Serve => {
             let app = Application::build(config).await?;
             let scheme = if app.is_tls() { "https" } else { "http" };

@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
+use crate::feeds::refresh::Refresher;
 use crate::middleware::{api_role, cors, csrf, security_headers, server_fn_status, session};
 use crate::state::AppState;
 use crate::{db, rest, tls};
@@ -13,6 +14,7 @@ use app::shell;
 use app::ssr::clock::{SharedClock, SystemClock};
 use app::ssr::web_policy::WebPolicy;
 use app::ssr::web_policy::csp::provide_request_nonce;
+use app::transit::ssr::service::TransitService;
 use axum::Router;
 use axum::routing::get;
 use axum_server::tls_rustls::RustlsConfig;
@@ -50,6 +52,8 @@ pub struct Application {
     tls: Option<RustlsConfig>,
     /// Plain-http listener that only redirects to https.
     redirect: Option<(TcpListener, Origin)>,
+    /// Imports and refreshes the configured feeds while serving.
+    refresher: Option<Refresher>,
 }
 
 impl Application {
@@ -62,7 +66,7 @@ impl Application {
         tls::install_crypto_provider();
         // Instances starting together take turns here, so they agree on the schema, the
         // certificate and the key.
-        let (data_dir, pool, init) = open_locked(&config).await?;
+        let (data_dir, pool, catalog, init) = open_locked(&config).await?;
         let tls = match &config.tls.source {
             Some(source) => {
                 let files = tls::prepare(source, &data_dir)?;
@@ -88,9 +92,17 @@ impl Application {
         if let Some(root) = &http.site_root {
             leptos_options.site_root = root.display().to_string().into();
         }
+        let refresher = (!config.transit.feeds.is_empty()).then(|| Refresher {
+            catalog: catalog.clone(),
+            feeds: config.transit.feeds.clone(),
+            every: config.transit.refresh,
+            scratch: data_dir.join("downloads"),
+            clock: clock.clone(),
+        });
         let state = AppState {
             leptos_options,
             auth: Arc::new(AuthService::new(pool, tokens, lifetimes, clock.clone())),
+            transit: Arc::new(TransitService::new(catalog, clock.clone())),
             policy: Arc::new(policy),
             clock,
         };
@@ -101,7 +113,7 @@ impl Application {
             )),
             None => None,
         };
-        Ok(Self { listener, router: router(state, http.role), tls, redirect })
+        Ok(Self { listener, router: router(state, http.role), tls, redirect, refresher })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -114,6 +126,16 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let mut app = self;
+        let refresher = app.refresher.take().map(Refresher::spawn);
+        let served = app.serve(shutdown).await;
+        if let Some(job) = refresher {
+            job.abort();
+        }
+        served
+    }
+
+    async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         if let Some((listener, origin)) = self.redirect {
             tokio::spawn(async move {
                 let to_https = move |uri: http::Uri| async move {
@@ -137,19 +159,31 @@ impl Application {
     }
 }
 
-/// The database with its schema up to date (`bmw migrate`).
+/// The databases with their schemas up to date (`bmw migrate`).
 pub async fn migrate(config: &Config) -> Result<(), StartupError> {
     open_locked(config).await.map(|_| ())
 }
 
-/// The data directory and the database with its schema up to date, still holding the data
-/// directory's init lock: the first of several instances migrates, the others find it done.
-async fn open_locked(config: &Config) -> Result<(DataDir, sqlx::SqlitePool, InitLock), StartupError> {
+/// The data directory and the transit catalog, migrated (for `bmw gtfs`).
+pub async fn open_catalog(config: &Config) -> Result<(DataDir, sqlx::SqlitePool), StartupError> {
+    let data_dir = DataDir::create(&config.storage.data_dir).map_err(|e| data_dir_error(config, e))?;
+    let _init = lock_for_init(&data_dir, config).await?;
+    let catalog = db::connect_transit(&config.storage.transit_database_url).await?;
+    db::TRANSIT_MIGRATOR.run(&catalog).await?;
+    Ok((data_dir, catalog))
+}
+
+/// The data directory and both databases with their schemas up to date, still holding the
+/// data directory's init lock: the first of several instances migrates, the others find it
+/// done.
+async fn open_locked(config: &Config) -> Result<(DataDir, sqlx::SqlitePool, sqlx::SqlitePool, InitLock), StartupError> {
     let data_dir = DataDir::create(&config.storage.data_dir).map_err(|e| data_dir_error(config, e))?;
     let init = lock_for_init(&data_dir, config).await?;
     let pool = db::connect(&config.storage.database_url).await?;
     db::MIGRATOR.run(&pool).await?;
-    Ok((data_dir, pool, init))
+    let catalog = db::connect_transit(&config.storage.transit_database_url).await?;
+    db::TRANSIT_MIGRATOR.run(&catalog).await?;
+    Ok((data_dir, pool, catalog, init))
 }
 
 /// Waiting for the lock blocks a thread, so it waits on the blocking pool.
@@ -225,7 +259,8 @@ fn router(state: AppState, role: Role) -> Router {
             provide_request_nonce();
         }
     };
-    let mut router = Router::new().route("/healthz", get(|| async { "ok" }));
+    let mut router =
+        Router::new().route("/healthz", get(|| async { "ok" })).route("/transit/colors.css", get(rest::route_colors));
     if role != Role::Web {
         router = router.merge(rest::routes());
     }

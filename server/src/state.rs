@@ -4,6 +4,7 @@
 use app::auth::ssr::service::AuthService;
 use app::ssr::clock::SharedClock;
 use app::ssr::web_policy::WebPolicy;
+use app::transit::ssr::service::TransitService;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: Arc<AuthService>,
+    pub transit: Arc<TransitService>,
     /// Origins, cookie attributes, CORS and CSRF, derived once from configuration.
     pub policy: Arc<WebPolicy>,
     pub clock: SharedClock,
@@ -22,6 +24,7 @@ impl AppState {
     /// each feature's code finds what it needs (`expect_context::<Arc<AuthService>>()`).
     pub fn provide_context(&self) {
         leptos::prelude::provide_context(self.auth.clone());
+        leptos::prelude::provide_context(self.transit.clone());
         leptos::prelude::provide_context(self.policy.clone());
         leptos::prelude::provide_context(self.clock.clone());
     }
@@ -36,6 +39,12 @@ impl FromRef<AppState> for LeptosOptions {
 impl FromRef<AppState> for Arc<AuthService> {
     fn from_ref(state: &AppState) -> Self {
         state.auth.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<TransitService> {
+    fn from_ref(state: &AppState) -> Self {
+        state.transit.clone()
     }
 }
 

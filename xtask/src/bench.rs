@@ -102,7 +102,7 @@ fn wasm_opt_effect() -> Result<String, String> {
     ))
 }
 
-fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
+pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
     let mut args = vec!["-t1", "-c32", "-d10s"];
     if let Some(h) = header {
         args.extend(["-H", h]);
@@ -120,4 +120,23 @@ fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
 
 fn curl(args: &[&str]) -> Option<String> {
     Cmd::new("curl").args(args).output()
+}
+
+/// Latency percentiles at one connection (one request at a time), as wrk prints them.
+pub struct Latency {
+    pub p50: String,
+    pub p99: String,
+}
+
+pub fn latency(url: &str) -> Result<Latency, String> {
+    let out = Cmd::new("wrk").args(["-t1", "-c1", "-d10s", "--latency", url]).output().ok_or("wrk failed")?;
+    if out.contains("Non-2xx") {
+        return Err(format!("{url}: wrk saw non-2xx answers:\n{out}"));
+    }
+    let percentile = |p: &str| {
+        out.lines()
+            .find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_string()))
+            .ok_or(format!("no {p} in:\n{out}"))
+    };
+    Ok(Latency { p50: percentile("50%")?, p99: percentile("99%")? })
 }

@@ -50,7 +50,13 @@ pub fn build() -> Result<PathBuf, String> {
 fn smoke_test() -> Result<(), String> {
     let image = Image::from_dockerfile()?;
     let volume = TempDir::new("smoke")?;
-    let single = image.run(SINGLE_PORT, &volume.join("single"), &[("BMW_PUBLIC_ORIGIN", local(SINGLE_PORT))])?;
+    // A real feed, as an operator would mount one and name it in BMW_FEEDS.
+    let caltrain = format!("caltrain={}", crate::feeds::caltrain()?.display());
+    let single = image.run(
+        SINGLE_PORT,
+        &volume.join("single"),
+        &[("BMW_PUBLIC_ORIGIN", local(SINGLE_PORT)), ("BMW_FEEDS", caltrain)],
+    )?;
     let split = [("BMW_PUBLIC_ORIGIN", localhost(PAGES_PORT)), ("BMW_API_ORIGIN", localhost(API_PORT))];
     // Started together on one fresh volume, as compose would.
     let api = image.run(API_PORT, &volume.join("split"), &[split[0].clone(), split[1].clone(), role("api")])?;
@@ -58,6 +64,7 @@ fn smoke_test() -> Result<(), String> {
     for server in [&single, &api, &pages] {
         server.wait_until_healthy()?;
     }
+    single.wait_for("/api/stops/caltrain:place_MLBR")?;
     Cmd::new("npx")
         .args(["playwright", "test", "--config", "release.config.ts"])
         .dir(root().join("end2end"))
@@ -161,15 +168,26 @@ pub struct Server {
 }
 
 impl Server {
+    /// Starts `command`, a server that will listen on `port`.
+    pub fn spawn(mut command: Command, port: u16) -> Result<Server, String> {
+        let child = command.spawn().map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        Ok(Server { child, port })
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
     pub fn wait_until_healthy(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Cmd::new("curl").args(["-fsS", &self.url("/healthz")]).output().is_none() {
+        self.wait_for("/healthz")
+    }
+
+    /// Waits until `path` answers 200 (for example, once a configured feed is imported).
+    pub fn wait_for(&self, path: &str) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Cmd::new("curl").args(["-fsS", "-o", "/dev/null", &self.url(path)]).output().is_none() {
             if Instant::now() > deadline {
-                return Err(format!("the server on port {} did not answer /healthz within 20 s", self.port));
+                return Err(format!("the server on port {} did not answer {path} within 30 s", self.port));
             }
             std::thread::sleep(Duration::from_millis(100));
         }

@@ -1,36 +1,46 @@
 //! `cargo xtask`: the project's two commands, and the setup they share.
 //!
 //!   cargo xtask run [--release]    install what is missing, then serve on http://127.0.0.1:3000
+//!                   [--feed nyc]   with Caltrain's timetable (default), or New York's subway and Brooklyn bus
 //!   cargo xtask run --split        the same app as two processes: pages :3000, API :8080
 //!   cargo xtask test               install what is missing, then run every test
 //!   cargo xtask lint               rustfmt and clippy (server and wasm builds), warnings are errors
 //!   cargo xtask setup              only install what is missing
 //!   cargo xtask dist               release build + the container's runtime tree, smoke-tested in Chromium
 //!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
+//!   cargo xtask bench gtfs         importing New York's Brooklyn bus feed, against node-gtfs; departures
+//!   cargo xtask feeds [WHICH]      fetch the real GTFS feeds into target/feeds: caltrain, cairns, nyc
+//!                                  (New York subway and Brooklyn bus) or all (the default)
 
 mod bench;
+mod bench_gtfs;
 mod dist;
+mod feeds;
 mod lint;
 mod setup;
 mod shell;
+mod test;
+mod transit_check;
 mod watch;
 
 use shell::{Cmd, root};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: cargo xtask <run [--release | --split] | test [rust|e2e] | lint | setup | dist [--no-smoke] | bench>";
+pub const USAGE: &str = "usage: cargo xtask <run [--release] [--split] [--feed caltrain|nyc] | test [rust|e2e] | lint | setup | dist [--no-smoke] \
+    | bench [gtfs] | feeds [caltrain|cairns|nyc|all]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
         ["run", rest @ ..] => run(rest),
-        ["test", rest @ ..] => test(rest),
+        ["test", rest @ ..] => test::run(rest),
         ["setup"] => setup::ensure(setup::Purpose::Test),
         ["lint"] => setup::ensure(setup::Purpose::Run).and_then(|()| lint::run()),
         ["bench"] => bench::run(),
+        ["bench", "gtfs"] => bench_gtfs::run(),
         ["dist", rest @ ..] => dist::dist(rest),
+        ["feeds", rest @ ..] => feeds::prefetch(rest),
         ["help" | "--help" | "-h"] | [] => {
             println!("{USAGE}");
             Ok(())
@@ -47,74 +57,56 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[&str]) -> Result<(), String> {
-    let (release, split) = match args {
-        [] => (false, false),
-        ["--release"] => (true, false),
-        ["--split"] => (false, true),
-        _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
-    };
-    setup::ensure(if release { setup::Purpose::Release } else { setup::Purpose::Run })?;
-    if split {
-        return run_split();
+    let (mut release, mut split, mut nyc) = (false, false, false);
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--release" => release = true,
+            "--split" => split = true,
+            "--feed" => match rest.next() {
+                Some(&"nyc") => nyc = true,
+                Some(&"caltrain") => nyc = false,
+                other => return Err(format!("--feed takes caltrain or nyc, not {other:?}\n{USAGE}")),
+            },
+            _ => return Err(format!("unknown option {arg:?}\n{USAGE}")),
+        }
     }
-    let mut serve = Cmd::new("cargo").args(["leptos", "serve"]);
+    setup::ensure(if release { setup::Purpose::Release } else { setup::Purpose::Run })?;
+    // Real departures from the first start: the server imports the feeds it is given that
+    // it does not have yet (BMW_FEEDS), from the package registries' copies.
+    let feeds = if nyc {
+        format!("subway={},bus_bk={}", feeds::mta("subway")?.display(), feeds::mta("bus_bk")?.display())
+    } else {
+        format!("caltrain={}", feeds::caltrain()?.display())
+    };
+    if split {
+        return run_split(&feeds);
+    }
+    let mut serve = Cmd::new("cargo").args(["leptos", "serve"]).env("BMW_FEEDS", &feeds);
     if release {
         serve = serve.arg("--release");
     }
-    println!("xtask: serving on http://127.0.0.1:3000 (Ctrl-C stops it; data in ./data)");
+    println!("xtask: serving on http://127.0.0.1:3000 (Ctrl-C stops it; data in ./data; feeds {feeds})");
     serve.run()
 }
 
 /// The original 3000/8080 layout: pages on http://localhost:3000, API on http://localhost:8080,
 /// two processes of one binary sharing ./data.
-fn run_split() -> Result<(), String> {
+fn run_split(feeds: &str) -> Result<(), String> {
     Cmd::new("cargo").args(["leptos", "build"]).run()?;
     let bmw = root().join("target/debug/bmw");
     let common = ["--public-origin", "http://localhost:3000", "--api-origin", "http://localhost:8080"];
     let bmw_cmd = |role: &str, addr: &str| {
         let mut cmd = std::process::Command::new(&bmw);
-        cmd.current_dir(root()).env("LEPTOS_SITE_ROOT", "target/site").args(["--role", role, "--site-addr", addr]);
+        cmd.current_dir(root()).env("LEPTOS_SITE_ROOT", "target/site").env("BMW_FEEDS", feeds);
+        cmd.args(["--role", role, "--site-addr", addr]);
         cmd.args(common);
         cmd
     };
-    // Migrate once up front, so the two processes never race to do it.
-    Cmd::new(&bmw.display().to_string()).arg("migrate").run()?;
     let mut api = bmw_cmd("api", "127.0.0.1:8080").spawn().map_err(|e| format!("cannot start the api role: {e}"))?;
     println!("xtask: pages on http://localhost:3000, API on http://localhost:8080 (Ctrl-C stops both)");
     let web = bmw_cmd("web", "127.0.0.1:3000").status();
     let _ = api.kill();
     let _ = api.wait();
     web.map(|_| ()).map_err(|e| format!("cannot start the web role: {e}"))
-}
-
-fn test(args: &[&str]) -> Result<(), String> {
-    let (rust, e2e) = match args {
-        [] => (true, true),
-        ["rust"] => (true, false),
-        ["e2e"] => (false, true),
-        _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
-    };
-    let everything = args.is_empty();
-    setup::ensure(if e2e { setup::Purpose::Test } else { setup::Purpose::Run })?;
-    if everything {
-        lint::run()?;
-    }
-    if rust {
-        // Both crates in one invocation, built exactly as `cargo leptos build` builds the
-        // server, so the e2e build below reuses these artifacts.
-        Cmd::new("cargo")
-            .args(["test", "--package", "server", "--package", "app", "--features", "app/ssr"])
-            .envs(shell::leptos_build_env())
-            .run()?;
-    }
-    if e2e {
-        Cmd::new("cargo").args(["leptos", "build"]).run()?;
-        Cmd::new("npx").args(["playwright", "test"]).dir(root().join("end2end")).run()?;
-        // What ships must be what is tested: the release build, run as the container runs it.
-        dist::dist(&[])?;
-    }
-    if everything {
-        watch::check()?;
-    }
-    Ok(())
 }

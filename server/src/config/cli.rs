@@ -29,12 +29,44 @@ pub struct Cli {
     pub settings: Settings,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand, PartialEq, Eq)]
+#[derive(Debug, Clone, Subcommand, PartialEq, Eq)]
 pub enum Command {
     /// Serve the app (the default).
     Serve,
     /// Apply database migrations, then exit.
     Migrate,
+    /// Manage GTFS feeds: import, list, remove.
+    Gtfs {
+        #[command(subcommand)]
+        command: GtfsCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand, PartialEq, Eq)]
+pub enum GtfsCommand {
+    /// Import a feed (a zip, a directory of .txt files, or an https:// URL) as the new version
+    /// of `--feed`. The previous version keeps serving until the import commits; a bad feed
+    /// changes nothing.
+    Import {
+        /// The feed: a .zip, a directory, or an https:// URL.
+        source: String,
+        /// The feed's name (a-z, 0-9, _ and -): the prefix of its stop and route ids.
+        #[arg(long)]
+        feed: String,
+        /// Skip bad rows (and report how many of each kind) instead of refusing the feed.
+        #[arg(long)]
+        lenient: bool,
+        /// Refuse feeds that unpack to more than this many MiB (zip bombs).
+        #[arg(long, default_value = "2048")]
+        max_unpacked_mib: u64,
+    },
+    /// List the imported feeds: version, counts, service dates, when imported.
+    List,
+    /// Remove a feed and all its data.
+    Remove {
+        /// The feed's name.
+        feed: String,
+    },
 }
 
 /// What one process serves.

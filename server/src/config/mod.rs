@@ -9,7 +9,7 @@ mod settings;
 mod tls;
 
 pub use app::ssr::web_policy::origin::Origin;
-pub use cli::{Cli, Command, Role};
+pub use cli::{Cli, Command, GtfsCommand, Role};
 pub use layers::Values;
 pub use tls::{TlsFiles, TlsSource};
 
@@ -47,6 +47,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub auth: AuthConfig,
     pub tls: TlsConfig,
+    pub transit: TransitConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +66,54 @@ pub struct HttpConfig {
 pub struct StorageConfig {
     pub data_dir: PathBuf,
     pub database_url: String,
+    pub transit_database_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TransitConfig {
+    /// The feeds to serve: imported at start when missing, refreshed when given by URL.
+    pub feeds: Vec<ConfiguredFeed>,
+    pub refresh: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredFeed {
+    pub name: String,
+    pub source: FeedLocation,
+}
+
+/// Where a feed comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedLocation {
+    Path(PathBuf),
+    Url(String),
+}
+
+impl std::fmt::Display for FeedLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Path(path) => path.display().fmt(f),
+            Self::Url(url) => url.fmt(f),
+        }
+    }
+}
+
+impl FeedLocation {
+    /// A path, or an https:// URL. Plain http is refused (a feed decides what people see, and
+    /// could be altered on the way) except on this machine's loopback.
+    pub fn parse(text: &str) -> Result<FeedLocation, String> {
+        if text.starts_with("https://") || text.starts_with("http://") {
+            let uri = text.parse::<http::Uri>().map_err(|e| format!("{text}: {e}"))?;
+            let loopback = matches!(uri.host(), Some("127.0.0.1" | "localhost" | "[::1]"));
+            if uri.scheme_str() == Some("http") && !loopback {
+                return Err(format!(
+                    "{text}: use https:// (a feed fetched over plain http could be altered on the way)"
+                ));
+            }
+            return Ok(FeedLocation::Url(text.into()));
+        }
+        Ok(FeedLocation::Path(PathBuf::from(text)))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -180,6 +229,18 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
     if !database_url.starts_with("sqlite:") {
         return Err(invalid("DATABASE_URL", format!("{database_url:?}: only sqlite: URLs are supported")));
     }
+    let transit_database_url =
+        s.storage.transit_database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("transit.db").display()));
+    if !transit_database_url.starts_with("sqlite:") {
+        return Err(invalid(
+            "BMW_TRANSIT_DATABASE_URL",
+            format!("{transit_database_url:?}: only sqlite: URLs are supported"),
+        ));
+    }
+    let feeds = configured_feeds(s.transit.feeds.as_deref())?;
+    if s.transit.feed_refresh_secs < 60 {
+        return Err(invalid("BMW_FEED_REFRESH_SECS", "must be at least 60 seconds; feeds change daily at most"));
+    }
     let access_ttl = s.auth.access_ttl_secs;
     let refresh_ttl = s.auth.refresh_ttl_secs;
     let session_idle = s.auth.session_idle_secs;
@@ -210,7 +271,7 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             role,
             site_root: s.http.site_root,
         },
-        storage: StorageConfig { data_dir, database_url },
+        storage: StorageConfig { data_dir, database_url, transit_database_url },
         auth: AuthConfig {
             access_ttl: Duration::from_secs(access_ttl),
             refresh_ttl: Duration::from_secs(refresh_ttl),
@@ -219,7 +280,25 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             jwt_secret: secrets.jwt_secret,
         },
         tls: TlsConfig { source: tls, http_redirect_addr: s.tls.http_redirect_addr },
+        transit: TransitConfig { feeds, refresh: Duration::from_secs(s.transit.feed_refresh_secs) },
     })
+}
+
+/// `name=source, name=source`.
+fn configured_feeds(list: Option<&str>) -> Result<Vec<ConfiguredFeed>, ConfigError> {
+    let mut feeds: Vec<ConfiguredFeed> = vec![];
+    for entry in comma_separated(list) {
+        let (name, source) = entry.split_once('=').ok_or_else(|| {
+            invalid("BMW_FEEDS", format!("{entry:?}: write each feed as name=source, e.g. caltrain=./caltrain.zip"))
+        })?;
+        let name = app::transit::validate::feed_name(name.trim()).map_err(|m| invalid("BMW_FEEDS", m))?;
+        if feeds.iter().any(|f| f.name == name) {
+            return Err(invalid("BMW_FEEDS", format!("{name} is named twice")));
+        }
+        let source = FeedLocation::parse(source.trim()).map_err(|m| invalid("BMW_FEEDS", m))?;
+        feeds.push(ConfiguredFeed { name, source });
+    }
+    Ok(feeds)
 }
 
 #[cfg(test)]
@@ -282,6 +361,21 @@ mod tests {
     #[test]
     fn lifetimes_must_make_sense() {
         assert!(err(&[("BMW_ACCESS_TTL_SECS", "600"), ("BMW_REFRESH_TTL_SECS", "300")]).starts_with("BMW_REFRESH"));
+    }
+
+    #[test]
+    fn feeds_are_named_sources() {
+        let config =
+            Config::from_values([("BMW_FEEDS", "caltrain=feeds/caltrain, nyc=https://x.test/nyc.zip")]).unwrap();
+        let feeds = &config.transit.feeds;
+        assert_eq!(
+            feeds[0],
+            ConfiguredFeed { name: "caltrain".into(), source: FeedLocation::Path("feeds/caltrain".into()) }
+        );
+        assert_eq!(feeds[1].source, FeedLocation::Url("https://x.test/nyc.zip".into()));
+        for bad in ["caltrain", "Caltrain=x", "a=http://x.test/f.zip", "a=x,a=y"] {
+            assert!(err(&[("BMW_FEEDS", bad)]).starts_with("BMW_FEEDS"), "{bad}");
+        }
     }
 
     #[test]

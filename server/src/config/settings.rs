@@ -22,6 +22,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[command(flatten)]
     pub tls: TlsSettings,
+    #[command(flatten)]
+    pub transit: TransitSettings,
 }
 
 /// What this process serves, where, and for which origins.
@@ -68,6 +70,27 @@ pub struct StorageSettings {
     /// Where the database and generated secrets live
     #[arg(long, env = "BMW_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+
+    /// The transit catalog's SQLite database, kept apart so a long feed import never blocks
+    /// sign-ins [default: sqlite://<data dir>/transit.db]
+    #[arg(long, env = "BMW_TRANSIT_DATABASE_URL", global = true)]
+    pub transit_database_url: Option<String>,
+}
+
+/// GTFS feeds.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Transit")]
+pub struct TransitSettings {
+    /// GTFS feeds to serve, comma-separated `name=source`; a source is a zip, a directory or an
+    /// https:// URL. A feed never imported is imported at start; URL feeds are refreshed on a
+    /// schedule [default: none]
+    #[arg(long, env = "BMW_FEEDS", global = true)]
+    pub feeds: Option<String>,
+
+    /// Seconds between checks of the feeds given by URL (a conditional GET: an unchanged feed
+    /// costs one request)
+    #[arg(long, env = "BMW_FEED_REFRESH_SECS", default_value = "21600", global = true)]
+    pub feed_refresh_secs: u64,
 }
 
 /// How long sign-in sessions and their tokens live.

@@ -2,9 +2,11 @@
 //! server functions, and shapes the answer. One file per feature.
 
 mod auth;
-mod json;
+mod extract;
+mod transit;
 
-pub use json::ApiJson;
+pub use extract::{ApiJson, ApiQuery};
+pub use transit::route_colors;
 
 use crate::state::AppState;
 use app::error::AppError;
@@ -14,6 +16,7 @@ use axum::routing::any;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
+        .merge(transit::routes())
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

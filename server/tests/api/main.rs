@@ -11,3 +11,4 @@ mod csrf_cors;
 mod pages;
 mod split;
 mod tls;
+mod transit;

@@ -1,9 +1,10 @@
-//! JSON bodies in our error shape.
+//! Request bodies and query strings, with rejections in our error shape.
 
 use app::error::AppError;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use http::request::Parts;
 
 /// `Json`, but a body that cannot be read answers with our JSON error shape.
 pub struct ApiJson<T>(pub T);
@@ -21,5 +22,18 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
                 Err(AppError::BadRequest(format!("The request body is not valid: {}", rejection.body_text())))
             }
         }
+    }
+}
+
+/// `Query`, but a query string that cannot be read answers 400 with our JSON error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(value)| ApiQuery(value)).map_err(|rejection| {
+            AppError::BadRequest(format!("The query string is not valid: {}", rejection.body_text()))
+        })
     }
 }

@@ -1,0 +1,16 @@
+//! Transit's building blocks for pages: search, route badges, departure lists, the ticking
+//! clock, the time-zone note and "near me".
+
+mod departure_list;
+mod near_me;
+mod route_badge;
+mod search_form;
+mod stop_list;
+mod zone_note;
+
+pub use departure_list::{DepartureList, minutes_until, use_ticking_now};
+pub use near_me::NearMe;
+pub use route_badge::RouteBadge;
+pub use search_form::SearchForm;
+pub use stop_list::StopList;
+pub use zone_note::ZoneNote;

@@ -1,0 +1,8 @@
+//! Server-only code of the transit feature: importing GTFS feeds into the catalog database,
+//! and the service that answers searches, stop and route pages and departure boards from it.
+
+pub mod board;
+pub mod import;
+pub mod search;
+pub mod service;
+pub mod store;

@@ -105,6 +105,16 @@ impl AppError {
         }
     }
 
+    /// One message for a place with no field to put it by (a row of a list): the field's own
+    /// message when there is one, else the error's.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Validation(fields) => fields.values().next().cloned().unwrap_or_else(|| self.to_string()),
+            Self::Conflict { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// A message for the top of a form: only for errors not already shown next to a field.
     pub fn form_message(&self) -> Option<String> {
         match self {

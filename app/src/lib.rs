@@ -14,6 +14,7 @@
 //! Features may use the shared parts and `auth`; nothing imports back up into this file.
 
 pub mod auth;
+pub mod bookmarks;
 pub mod client;
 pub mod error;
 pub mod home;

@@ -1,6 +1,7 @@
 //! The app: its routes, inside the page frame.
 
 use crate::auth::pages::{AccountPage, SignInPage, SignUpPage};
+use crate::bookmarks::pages::MyBmPage;
 use crate::home::HomePage;
 use crate::layout::Layout;
 use crate::not_found::NotFound;
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("signup") view=SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("mybm") view=MyBmPage ssr=SsrMode::Async/>
                     <Route path=path!("stops") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("stops/:id") view=StopPage ssr=SsrMode::Async/>
                     <Route path=path!("routes/:id") view=RoutePage ssr=SsrMode::Async/>

@@ -10,6 +10,7 @@ use crate::{db, rest, tls};
 use app::App;
 use app::auth::ssr::service::{AuthService, Lifetimes};
 use app::auth::ssr::tokens::TokenIssuer;
+use app::bookmarks::ssr::service::BookmarksService;
 use app::shell;
 use app::ssr::clock::{SharedClock, SystemClock};
 use app::ssr::web_policy::WebPolicy;
@@ -99,10 +100,12 @@ impl Application {
             scratch: data_dir.join("downloads"),
             clock: clock.clone(),
         });
+        let transit = Arc::new(TransitService::new(catalog, clock.clone()));
         let state = AppState {
             leptos_options,
-            auth: Arc::new(AuthService::new(pool, tokens, lifetimes, clock.clone())),
-            transit: Arc::new(TransitService::new(catalog, clock.clone())),
+            auth: Arc::new(AuthService::new(pool.clone(), tokens, lifetimes, clock.clone())),
+            bookmarks: Arc::new(BookmarksService::new(pool, transit.clone(), clock.clone())),
+            transit,
             policy: Arc::new(policy),
             clock,
         };
@@ -246,11 +249,21 @@ fn leptos_options() -> Result<LeptosOptions, ConfigError> {
     leptos::config::get_config_from_str(defaults).map_err(|e| ConfigError::Leptos(e.to_string()))
 }
 
+/// The app's page routes, worked out once per process. Generating them runs the app with
+/// resource loading switched off process-wide, so a page rendering meanwhile in another
+/// server of the same process (the integration tests run many) could hang for good
+/// (leptos-rs/leptos#4773).
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static PAGES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    PAGES.clone()
+}
+
 fn router(state: AppState, role: Role) -> Router {
     let policy = state.policy.clone();
     // Every role registers the server functions: the api role for the hydrated app, the web
     // role for the pages' own plain-HTML form posts (forms post to the page's origin).
-    let pages = if role == Role::Api { vec![] } else { generate_route_list(App) };
+    let pages = if role == Role::Api { vec![] } else { page_routes() };
     let shell_options = state.leptos_options.clone();
     let context = {
         let state = state.clone();

@@ -2,6 +2,7 @@
 //! Leptos context.
 
 use app::auth::ssr::service::AuthService;
+use app::bookmarks::ssr::service::BookmarksService;
 use app::ssr::clock::SharedClock;
 use app::ssr::web_policy::WebPolicy;
 use app::transit::ssr::service::TransitService;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub auth: Arc<AuthService>,
     pub transit: Arc<TransitService>,
+    pub bookmarks: Arc<BookmarksService>,
     /// Origins, cookie attributes, CORS and CSRF, derived once from configuration.
     pub policy: Arc<WebPolicy>,
     pub clock: SharedClock,
@@ -25,6 +27,7 @@ impl AppState {
     pub fn provide_context(&self) {
         leptos::prelude::provide_context(self.auth.clone());
         leptos::prelude::provide_context(self.transit.clone());
+        leptos::prelude::provide_context(self.bookmarks.clone());
         leptos::prelude::provide_context(self.policy.clone());
         leptos::prelude::provide_context(self.clock.clone());
     }

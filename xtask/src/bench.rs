@@ -129,7 +129,16 @@ pub struct Latency {
 }
 
 pub fn latency(url: &str) -> Result<Latency, String> {
-    let out = Cmd::new("wrk").args(["-t1", "-c1", "-d10s", "--latency", url]).output().ok_or("wrk failed")?;
+    latency_with(url, None)
+}
+
+pub fn latency_with(url: &str, header: Option<&str>) -> Result<Latency, String> {
+    let mut args = vec!["-t1", "-c1", "-d10s", "--latency"];
+    if let Some(h) = header {
+        args.extend(["-H", h]);
+    }
+    args.push(url);
+    let out = Cmd::new("wrk").args(args).output().ok_or("wrk failed")?;
     if out.contains("Non-2xx") {
         return Err(format!("{url}: wrk saw non-2xx answers:\n{out}"));
     }

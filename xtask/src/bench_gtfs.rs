@@ -1,12 +1,12 @@
 //! `cargo xtask bench gtfs`: importing the Brooklyn bus feed (2.4 million stop_times) with
 //! BMW and with node-gtfs in the same run, and the departures endpoint at the feed's busiest
-//! stop. Figures are ratios within one run (see docs/benchmarks.md); writes
+//! stop, and MyBM for a user with 20 bookmarks (`bench_mybm`). Figures are ratios within one run (see docs/benchmarks.md); writes
 //! `target/bench/gtfs.md`.
 
 use crate::dist::{self, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
-use crate::{bench, feeds};
+use crate::{bench, bench_mybm, feeds};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -40,7 +40,8 @@ pub fn run() -> Result<(), String> {
     let theirs = timed(Command::new("node").current_dir(&node).arg("import.mjs").arg(&feed).arg(&node_db))?;
 
     let data = scratch.join("bmw-0");
-    let stop = busiest_stop(&data.join("transit.db"))?;
+    let busiest = busiest_stops(&data.join("transit.db"), 20)?;
+    let stop = busiest[0].clone();
     let mut serve = Command::new(&bmw);
     serve.args(["--data-dir", &data.display().to_string(), "--site-addr", &format!("127.0.0.1:{PORT}")]);
     serve.env("RUST_LOG", "warn").env("LEPTOS_SITE_ROOT", root().join("target/dist/site")).stdout(Stdio::null());
@@ -52,6 +53,7 @@ pub fn run() -> Result<(), String> {
     let one_board = bench::latency(&departures)?;
     let health = bench::wrk(&server.url("/healthz"), None)?;
     let board = bench::wrk(&departures, None)?;
+    let mybm = bench_mybm::measure(&server, &busiest)?;
 
     let report = [
         "# GTFS benchmark run".to_string(),
@@ -83,7 +85,11 @@ pub fn run() -> Result<(), String> {
             one_board.p99,
             board / health
         ),
+        String::new(),
     ]
+    .into_iter()
+    .chain(mybm)
+    .collect::<Vec<_>>()
     .join("\n");
     println!("{report}");
     std::fs::create_dir_all(root().join("target/bench")).map_err(|e| e.to_string())?;
@@ -120,8 +126,8 @@ fn timed(command: &mut Command) -> Result<Timed, String> {
     }
 }
 
-/// The stop with the most stop_times in the active version.
-fn busiest_stop(catalog: &Path) -> Result<String, String> {
+/// The `n` stops with the most stop_times in the active version, busiest first.
+fn busiest_stops(catalog: &Path, n: usize) -> Result<Vec<String>, String> {
     let version = Cmd::new("sqlite3")
         .arg(catalog.display().to_string())
         .arg("SELECT active_version FROM feeds WHERE name = 'bus_bk'")
@@ -130,13 +136,13 @@ fn busiest_stop(catalog: &Path) -> Result<String, String> {
     let version = version.trim();
     let query = format!(
         "SELECT s.stop_id FROM stops s JOIN (SELECT stop_idx, count(*) AS n FROM stop_times_{version} GROUP BY stop_idx \
-         ORDER BY n DESC LIMIT 1) b ON s.idx = b.stop_idx WHERE s.version = {version}"
+         ORDER BY n DESC LIMIT {n}) b ON s.idx = b.stop_idx WHERE s.version = {version} ORDER BY b.n DESC"
     );
     Cmd::new("sqlite3")
         .arg(catalog.display().to_string())
         .arg(query)
         .output()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| "cannot find the busiest stop".into())
+        .map(|s| s.lines().map(str::to_string).collect::<Vec<_>>())
+        .filter(|stops| stops.len() == n)
+        .ok_or_else(|| format!("cannot find the {n} busiest stops"))
 }

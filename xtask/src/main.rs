@@ -14,6 +14,7 @@
 
 mod bench;
 mod bench_gtfs;
+mod bench_mybm;
 mod dist;
 mod feeds;
 mod lint;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api/fn", endpoint = "current_user", client = crate::client::ApiClient)]
 pub async fn current_user() -> Result<Option<User>, AppError> {
     use crate::auth::ssr::{extract::CurrentUser, service::AuthService};
-    let auth = expect_context::<std::sync::Arc<AuthService>>();
+    let auth = crate::ssr::context::from_request::<std::sync::Arc<AuthService>>()?;
     let current: Option<CurrentUser> = leptos_axum::extract_with_state(&auth).await?;
     Ok(current.map(|c| c.user))
 }

@@ -21,6 +21,20 @@ pub fn use_session() -> Session {
     expect_context()
 }
 
+impl Session {
+    /// Runs `fetch` for a signed-in user; signed out, answers `Unauthorized` without asking the
+    /// server. For page-level resources: create them outside any `<Suspense>` (a Suspense walks
+    /// its children more than once, and a resource created in there is created again each time,
+    /// which can leave a server-rendered page hanging: leptos-rs/leptos#4866), and let them
+    /// wait on the session here instead of behind it.
+    pub async fn signed_in<T>(self, fetch: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+        match self.user.await? {
+            Some(_) => fetch.await,
+            None => Err(AppError::unauthorized()),
+        }
+    }
+}
+
 /// Creates the session context. Call it inside `<Routes>`: that is where the router decodes
 /// the errors of no-JS form posts from the URL, which the actions pick up. `hydrated` turns
 /// true once the wasm app runs.

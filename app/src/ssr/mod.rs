@@ -4,6 +4,8 @@
 
 pub mod client_info;
 pub mod clock;
+pub mod context;
 pub mod crypto;
 pub mod db;
+pub mod form_redirect;
 pub mod web_policy;

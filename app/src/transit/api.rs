@@ -14,14 +14,14 @@ pub struct SearchResults {
 }
 
 #[cfg(feature = "ssr")]
-fn service() -> std::sync::Arc<crate::transit::ssr::service::TransitService> {
-    expect_context()
+fn service() -> Result<std::sync::Arc<crate::transit::ssr::service::TransitService>, AppError> {
+    crate::ssr::context::from_request()
 }
 
 #[server(prefix = "/api/fn", endpoint = "search", client = crate::client::ApiClient)]
 pub async fn search(q: String) -> Result<SearchResults, AppError> {
     let q = crate::transit::validate::query(&q).map_err(|m| AppError::validation("q", m))?;
-    let service = service();
+    let service = service()?;
     let limit = crate::transit::validate::DEFAULT_LIMIT as usize;
     Ok(SearchResults { stops: service.search_stops(&q, limit).await?, routes: service.search_routes(&q, 5).await? })
 }
@@ -29,7 +29,7 @@ pub async fn search(q: String) -> Result<SearchResults, AppError> {
 #[server(prefix = "/api/fn", endpoint = "nearby", client = crate::client::ApiClient)]
 pub async fn nearby(lat: f64, lon: f64) -> Result<Vec<StopSummary>, AppError> {
     let (lat, lon) = crate::transit::validate::coordinates(lat, lon).map_err(AppError::BadRequest)?;
-    service()
+    service()?
         .nearby(lat, lon, crate::transit::validate::DEFAULT_RADIUS_M, crate::transit::validate::DEFAULT_LIMIT as usize)
         .await
 }
@@ -37,10 +37,10 @@ pub async fn nearby(lat: f64, lon: f64) -> Result<Vec<StopSummary>, AppError> {
 /// A stop's board at `at` (RFC 3339, or a local date and time in the agency's zone), or now.
 #[server(prefix = "/api/fn", endpoint = "board", client = crate::client::ApiClient)]
 pub async fn load_board(id: StopId, at: Option<String>) -> Result<Board, AppError> {
-    service().board(&id, at.as_deref(), crate::transit::validate::DEFAULT_LIMIT as usize).await
+    service()?.board(&id, at.as_deref(), crate::transit::validate::DEFAULT_LIMIT as usize).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "route", client = crate::client::ApiClient)]
 pub async fn load_route(id: RouteId) -> Result<RouteDetail, AppError> {
-    service().route(&id).await
+    service()?.route(&id).await
 }

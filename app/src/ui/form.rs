@@ -55,3 +55,51 @@ pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         </Show>
     }
 }
+
+/// The query parameter naming which of a page's forms failed a plain (no-JavaScript) post.
+pub const FAILED_FORM: &str = "form";
+
+/// A server action behind one form per row (rename this group, remove that stop), and which
+/// row's form ran it last: hydrated, the one just submitted; after a plain form post, the one
+/// the server named in the URL (see `ssr::form_redirect`). Its errors show by that row only.
+pub struct RowAction<S: ServerFn + 'static> {
+    pub action: ServerAction<S>,
+    last_row: RwSignal<Option<String>>,
+}
+
+impl<S: ServerFn + 'static> Clone for RowAction<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: ServerFn + 'static> Copy for RowAction<S> {}
+
+impl<S> RowAction<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    /// `row` names the row an input belongs to, as the server does for plain posts.
+    pub fn new(row: impl Fn(&S) -> String + Send + Sync + 'static) -> Self {
+        let action = ServerAction::<S>::new();
+        let failed = leptos_router::hooks::use_query_map().with_untracked(|q| q.get(FAILED_FORM));
+        let last_row = RwSignal::new(failed);
+        Effect::new(move || {
+            if let Some(input) = action.input().get() {
+                last_row.set(Some(row(&input)));
+            }
+        });
+        Self { action, last_row }
+    }
+
+    /// The last error, if it came from `row`'s form.
+    pub fn error_for(&self, row: String) -> Signal<Option<AppError>> {
+        let (action, last_row) = (self.action, self.last_row);
+        Signal::derive(move || {
+            (last_row.read().as_deref() == Some(row.as_str()))
+                .then(|| action.value().get().and_then(Result::err))
+                .flatten()
+        })
+    }
+}

@@ -2,10 +2,11 @@
 //! server functions, and shapes the answer. One file per feature.
 
 mod auth;
+mod bookmarks;
 mod extract;
 mod transit;
 
-pub use extract::{ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use transit::route_colors;
 
 use crate::state::AppState;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(transit::routes())
+        .merge(bookmarks::routes())
         .route("/api/{*rest}", any(|| async { AppError::NotFound }))
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
 }

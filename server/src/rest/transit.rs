@@ -116,7 +116,7 @@ async fn search_routes(
 /// `/transit/colors.css`: the route badges' colours (see `badge_colors`). Served to every
 /// role, since the pages link it.
 pub async fn route_colors(State(state): State<AppState>) -> Result<impl axum::response::IntoResponse, AppError> {
-    let css = app::transit::ssr::service::route_colors_css(state.transit.db()).await?;
+    let css = app::transit::ssr::colors::route_colors_css(state.transit.db()).await?;
     Ok((
         [(http::header::CONTENT_TYPE, "text/css; charset=utf-8"), (http::header::CACHE_CONTROL, "public, max-age=60")],
         css,

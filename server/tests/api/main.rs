@@ -6,6 +6,7 @@ mod helpers;
 
 mod attacks;
 mod auth_api;
+mod bookmarks;
 mod concurrent_start;
 mod csrf_cors;
 mod pages;

@@ -3,8 +3,6 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
-
 #[tokio::test]
 async fn protected_pages_redirect_to_sign_in_and_back() {
     let app = spawn().await;

@@ -4,8 +4,6 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
-
 /// One half of a split deployment: `role` is "api" or "web".
 fn split<'a>(role: &'a str, pages: &'a str, api: &'a str) -> [(&'a str, &'a str); 3] {
     [("BMW_ROLE", role), ("BMW_PUBLIC_ORIGIN", pages), ("BMW_API_ORIGIN", api)]

@@ -4,8 +4,6 @@
 use crate::helpers::*;
 use reqwest::StatusCode;
 
-const PASSWORD: &str = "Tr4m-stop-Penguin!";
-
 /// A client that trusts exactly the server's self-signed certificate and reaches `bmw.test`
 /// on the test's port, so the certificate's name is really checked.
 fn client_for(app: &TestApp) -> reqwest::Client {

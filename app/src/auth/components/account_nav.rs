@@ -12,6 +12,7 @@ pub fn AccountNav() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match user.await {
                         Ok(Some(user)) => view! {
+                            <A href="/mybm">"MyBM"</A>
                             <A href="/account" attr:class="nav-user">{user.name}</A>
                         }.into_any(),
                         _ => view! {

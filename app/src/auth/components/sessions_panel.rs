@@ -1,14 +1,36 @@
 use crate::auth::api::{RevokeOtherSessions, RevokeSession, list_sessions};
 use crate::auth::model::SessionInfo;
+use crate::auth::session::use_session;
+use crate::error::AppError;
 use crate::ui::format::format_utc;
 use leptos::prelude::*;
 
+/// The sessions list and its actions, created by the page outside its `<Suspense>`s (see
+/// [`crate::auth::session::Session::signed_in`]).
+#[derive(Clone, Copy)]
+pub struct SessionsData {
+    revoke: ServerAction<RevokeSession>,
+    revoke_others: ServerAction<RevokeOtherSessions>,
+    sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
+}
+
+impl SessionsData {
+    pub fn load() -> Self {
+        let session = use_session();
+        let revoke = ServerAction::<RevokeSession>::new();
+        let revoke_others = ServerAction::<RevokeOtherSessions>::new();
+        let sessions = Resource::new(
+            move || (revoke.version().get(), revoke_others.version().get()),
+            move |_| session.signed_in(list_sessions()),
+        );
+        Self { revoke, revoke_others, sessions }
+    }
+}
+
 /// Where the user is signed in, with a way to end each other session.
 #[component]
-pub fn SessionsPanel() -> impl IntoView {
-    let revoke = ServerAction::<RevokeSession>::new();
-    let revoke_others = ServerAction::<RevokeOtherSessions>::new();
-    let sessions = Resource::new(move || (revoke.version().get(), revoke_others.version().get()), |_| list_sessions());
+pub fn SessionsPanel(data: SessionsData) -> impl IntoView {
+    let SessionsData { revoke, revoke_others, sessions } = data;
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">"Where you are signed in"</h2>

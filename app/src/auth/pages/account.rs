@@ -1,56 +1,21 @@
-use crate::auth::components::{PasswordForm, SessionsPanel};
+use crate::auth::components::{PasswordForm, SessionsData, SessionsPanel, SignedInOnly};
 use crate::auth::model::User;
 use crate::auth::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
-use leptos_router::location::Url;
 
 /// Protected: signed-out visitors are sent to sign in, and brought back here afterwards.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let session = use_session();
+    let sessions = SessionsData::load();
     view! {
         <Title text="Your account"/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match session.user.await {
-                    Ok(Some(user)) => view! { <AccountDetails user/> }.into_any(),
-                    Ok(None) if !session.settled.get_untracked() => view! { <CheckingSession/> }.into_any(),
-                    Ok(None) => view! { <ToSignIn/> }.into_any(),
-                    Err(err) => view! { <p class="form-error">{err.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// Cross-site split, before hydration: the session lives with the API, in the browser.
-#[component]
-fn CheckingSession() -> impl IntoView {
-    view! {
-        <section class="card">
-            <p class="loading">"Checking your session…"</p>
-            <noscript>
-                <p>
-                    "This deployment keeps your session with the API on another site, which needs JavaScript. "
-                    <a href="/signin?next=%2Faccount">"Sign in here"</a>" to use this page without it."
-                </p>
-            </noscript>
-        </section>
+        <SignedInOnly view=move |user| view! { <AccountDetails user sessions/> }/>
     }
 }
 
 #[component]
-fn ToSignIn() -> impl IntoView {
-    let here = use_location();
-    let path = format!("/signin?next={}", Url::escape(&here.pathname.get_untracked()));
-    view! { <Redirect path/> }
-}
-
-#[component]
-fn AccountDetails(user: User) -> impl IntoView {
+fn AccountDetails(user: User, sessions: SessionsData) -> impl IntoView {
     let sign_out = use_session().sign_out;
     view! {
         <section class="card">
@@ -64,7 +29,7 @@ fn AccountDetails(user: User) -> impl IntoView {
                 <button type="submit" class="secondary">"Sign out"</button>
             </ActionForm>
         </section>
-        <SessionsPanel/>
+        <SessionsPanel data=sessions/>
         <PasswordForm/>
     }
 }

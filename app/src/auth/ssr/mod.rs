@@ -11,9 +11,9 @@ pub mod tokens;
 
 use crate::error::AppError;
 use crate::ssr::client_info::ClientInfo;
+use crate::ssr::context::from_request;
 use crate::ssr::web_policy::WebPolicy;
 use extract::CurrentUser;
-use leptos::prelude::expect_context;
 use service::AuthService;
 use std::sync::Arc;
 use tokens::AccessClaims;
@@ -30,8 +30,8 @@ pub struct RequestContext {
 
 pub async fn request_context() -> Result<RequestContext, AppError> {
     Ok(RequestContext {
-        auth: expect_context(),
-        policy: expect_context(),
+        auth: from_request()?,
+        policy: from_request()?,
         cookies: leptos_axum::extract().await?,
         client: leptos_axum::extract().await?,
     })
@@ -39,9 +39,11 @@ pub async fn request_context() -> Result<RequestContext, AppError> {
 
 /// For server functions that need a signed-in user: the service and that user, or 401.
 pub async fn signed_in() -> Result<(Arc<AuthService>, CurrentUser), AppError> {
-    let auth = expect_context::<Arc<AuthService>>();
-    let current = leptos_axum::extract_with_state::<CurrentUser, _>(&auth).await?;
-    Ok((auth, current))
+    let auth = from_request::<Arc<AuthService>>()?;
+    // Optional, then checked here: `extract_with_state` would turn the extractor's 401 into a
+    // server-function error, which has lost its status.
+    let current = leptos_axum::extract_with_state::<Option<CurrentUser>, _>(&auth).await?;
+    Ok((auth, current.ok_or_else(AppError::unauthorized)?))
 }
 
 /// Ends the session of this request (named by its access token, or else its refresh cookie)

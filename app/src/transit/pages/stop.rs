@@ -1,4 +1,5 @@
 use super::Problem;
+use crate::bookmarks::components::{SaveStop, SaveStopData};
 use crate::transit::api::load_board;
 use crate::transit::components::{DepartureList, RouteBadge, StopList, ZoneNote, use_ticking_now};
 use crate::transit::model::{Board, StopId};
@@ -18,6 +19,7 @@ pub fn StopPage() -> impl IntoView {
     let id = move || StopId(params.read().get("id").unwrap_or_default());
     let at = move || query.read().get("at").filter(|a| !a.trim().is_empty());
     let found = Resource::new(move || (id(), at()), |(id, at)| load_board(id, at));
+    let saving = SaveStopData::load(id);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if at().is_none()
@@ -33,7 +35,7 @@ pub fn StopPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading departures…"</p> }>
             {move || Suspend::new(async move {
                 match found.await {
-                    Ok(board) => view! { <BoardView board live=at().is_none()/> }.into_any(),
+                    Ok(board) => view! { <BoardView board live=at().is_none() saving/> }.into_any(),
                     Err(error) => view! { <Title text="Stop not found"/><Problem error what="stop"/> }.into_any(),
                 }
             })}
@@ -42,7 +44,7 @@ pub fn StopPage() -> impl IntoView {
 }
 
 #[component]
-fn BoardView(board: Board, live: bool) -> impl IntoView {
+fn BoardView(board: Board, live: bool, saving: SaveStopData) -> impl IntoView {
     let Board { stop, at_unix, at_local, departures, earlier, later, .. } = board;
     let here = format!("/stops/{}", stop.stop.id.url_segment());
     let now = use_ticking_now(at_unix);
@@ -71,6 +73,7 @@ fn BoardView(board: Board, live: bool) -> impl IntoView {
                     {stop.routes.iter().cloned().map(|route| view! { <RouteBadge route link=true/> }).collect_view()}
                 </div>
             </header>
+            <SaveStop data=saving stop=stop.stop.id.clone() routes=stop.routes.clone()/>
             <ZoneNote zone=stop.timezone.clone()/>
             <h2>{heading}</h2>
             {if empty {

@@ -1,7 +1,7 @@
 //! The next departures at a set of stops, for any moment: candidate calls per service window
 //! from SQL, merged and expanded by the `gtfs` crate (which owns the service-day arithmetic).
 
-use super::store::{self, ActiveFeed};
+use super::store::{self, ActiveFeed, BoardStops};
 use crate::error::AppError;
 use gtfs::{Candidate, FrequencyTemplate, Headway, PickupDropOff, ServiceCalendar, ServiceDay};
 use jiff::{SignedDuration, Timestamp, tz::TimeZone};
@@ -42,53 +42,70 @@ pub struct Timetable {
     pub zone: TimeZone,
 }
 
+/// The next `limit` departures at `at` for each board, in one pass over the service windows
+/// for all of them.
 pub async fn next_departures(
     db: &mut sqlx::SqliteConnection,
     feed: &ActiveFeed,
     timetable: &Timetable,
-    stop_idxs: &[i64],
+    boards: &[BoardStops],
     at: Timestamp,
     limit: usize,
-) -> Result<Vec<gtfs::Departure<Call>>, AppError> {
-    let frequency_calls =
-        if feed.has_frequencies { store::frequency_calls(&mut *db, feed.version, stop_idxs).await? } else { vec![] };
-    let templates = frequency_templates(&frequency_calls);
+) -> Result<Vec<Vec<gtfs::Departure<Call>>>, AppError> {
+    let templates = if feed.has_frequencies {
+        let all_stops: Vec<i64> = boards.iter().flat_map(|b| b.stop_idxs.iter().copied()).collect();
+        frequency_templates(&store::frequency_calls(&mut *db, feed.version, &all_stops).await?)
+    } else {
+        vec![]
+    };
     let max_secs = u32::try_from(feed.max_departure.max(0)).unwrap_or(u32::MAX);
-    let mut found = vec![];
+    let mut found: Vec<Vec<gtfs::Departure<Call>>> = vec![vec![]; boards.len()];
+    // Boards that still want more: a quiet stop is asked again over the longer horizon.
+    let mut pending: Vec<(usize, &BoardStops)> = boards.iter().enumerate().collect();
     for hours in HORIZONS_HOURS {
         let windows = gtfs::time::service_windows(at, &timetable.zone, SignedDuration::from_hours(hours), max_secs);
-        let mut days = vec![];
-        for window in windows {
+        let mut candidates_by_window = vec![];
+        for window in &windows {
             let services = timetable.calendar.active_services(window.date);
             let rows =
-                store::calls(db, feed.version, stop_idxs, &services, (window.from_secs, window.to_secs), limit as i64)
+                store::calls(db, feed.version, &pending, &services, (window.from_secs, window.to_secs), limit as i64)
                     .await?;
-            let mut candidates: Vec<Candidate<'_, Call>> = rows
-                .into_iter()
-                .map(|row| Candidate {
-                    key: Call { trip_idx: row.trip_idx, stop_idx: row.stop_idx, stop_headsign: row.stop_headsign },
-                    departure_secs: row.departure as u32,
-                    // The query already left out calls where nobody may board.
-                    pickup_type: PickupDropOff::Regular,
-                    is_last_stop: false,
-                    frequency: None,
-                })
-                .collect();
-            for f in &templates {
-                if services.binary_search(&(f.service as u32)).is_ok() {
-                    candidates.push(Candidate {
-                        key: f.call.clone(),
-                        departure_secs: f.departure,
+            candidates_by_window.push((services, rows));
+        }
+        for &(board, stops) in &pending {
+            let days: Vec<ServiceDay<'_, Call>> = windows
+                .iter()
+                .zip(&candidates_by_window)
+                .map(|(window, (services, rows))| {
+                    let scheduled = rows.iter().filter(|row| row.board == board as i64).map(|row| Candidate {
+                        key: Call {
+                            trip_idx: row.trip_idx,
+                            stop_idx: row.stop_idx,
+                            stop_headsign: row.stop_headsign.clone(),
+                        },
+                        departure_secs: row.departure as u32,
+                        // The query already left out calls where nobody may board.
                         pickup_type: PickupDropOff::Regular,
                         is_last_stop: false,
-                        frequency: Some(FrequencyTemplate { trip_start_secs: f.trip_start, headways: &f.headways }),
+                        frequency: None,
                     });
-                }
-            }
-            days.push(ServiceDay { window, candidates });
+                    let frequent = templates
+                        .iter()
+                        .filter(|f| services.binary_search(&(f.service as u32)).is_ok() && f.serves(stops))
+                        .map(|f| Candidate {
+                            key: f.call.clone(),
+                            departure_secs: f.departure,
+                            pickup_type: PickupDropOff::Regular,
+                            is_last_stop: false,
+                            frequency: Some(FrequencyTemplate { trip_start_secs: f.trip_start, headways: &f.headways }),
+                        });
+                    ServiceDay { window: *window, candidates: scheduled.chain(frequent).collect() }
+                })
+                .collect();
+            found[board] = gtfs::next_departures(&days, limit);
         }
-        found = gtfs::next_departures(&days, limit);
-        if found.len() >= limit {
+        pending.retain(|(board, _)| found[*board].len() < limit);
+        if pending.is_empty() {
             break;
         }
     }
@@ -99,9 +116,17 @@ pub async fn next_departures(
 struct FrequencyCall {
     call: Call,
     service: i64,
+    route_idx: i64,
     departure: u32,
     trip_start: u32,
     headways: Vec<Headway>,
+}
+
+impl FrequencyCall {
+    fn serves(&self, board: &BoardStops) -> bool {
+        board.stop_idxs.contains(&self.call.stop_idx)
+            && (board.route_idxs.is_empty() || board.route_idxs.contains(&self.route_idx))
+    }
 }
 
 /// Frequency rows grouped per (trip, stop, sequence) call.
@@ -111,6 +136,7 @@ fn frequency_templates(rows: &[store::FrequencyCallRow]) -> Vec<FrequencyCall> {
         let entry = by_call.entry((row.trip_idx, row.stop_idx, row.seq)).or_insert_with(|| FrequencyCall {
             call: Call { trip_idx: row.trip_idx, stop_idx: row.stop_idx, stop_headsign: row.stop_headsign.clone() },
             service: row.service_idx,
+            route_idx: row.route_idx,
             departure: row.departure as u32,
             trip_start: row.first_departure as u32,
             headways: vec![],

@@ -2,7 +2,10 @@
 //! and the service that answers searches, stop and route pages and departure boards from it.
 
 pub mod board;
+pub mod colors;
+mod convert;
 pub mod import;
+pub mod many;
 pub mod search;
 pub mod service;
 pub mod store;

@@ -2,15 +2,15 @@
 //! and (for bookmarks) other features. It reads the catalog database and asks the injected
 //! clock for "now".
 
-use super::board::{self, Call, Timetable};
+use super::board::{self, Timetable};
+use super::convert::{calendar_from_rows, departures, route_summary, stop_summary};
 use super::search;
-use super::store::{self, ActiveFeed, RouteRow, StopRow};
+use super::store::{self, ActiveFeed, BoardStops, StopRow};
 use crate::error::AppError;
 use crate::ssr::clock::SharedClock;
 use crate::ssr::db::Db;
 use crate::transit::model::{
-    Board, Departure, FeedSummary, RouteDetail, RouteDirection, RouteId, RouteKind, RouteSummary, StopDetail, StopId,
-    StopSummary,
+    Board, FeedSummary, RouteDetail, RouteDirection, RouteId, RouteSummary, StopDetail, StopId, StopSummary,
 };
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
@@ -24,7 +24,7 @@ const FUZZY_SCAN_MAX_CHARS: usize = 12;
 const FUZZY_SCAN_MAX_STOPS: i64 = 50_000;
 
 pub struct TransitService {
-    db: Db,
+    pub(super) db: Db,
     clock: SharedClock,
     /// Per feed version (versions never change once imported).
     timetables: RwLock<HashMap<i64, Arc<Timetable>>>,
@@ -136,10 +136,11 @@ impl TransitService {
         let mut stop_idxs = vec![row.idx];
         let platforms = store::children(&mut tx, feed.version, row.idx).await?;
         stop_idxs.extend(platforms.iter().map(|p| p.idx));
-        let found = board::next_departures(&mut tx, &feed, &timetable, &stop_idxs, at, limit).await?;
+        let board = BoardStops { stop_idxs, route_idxs: vec![] };
+        let found = board::next_departures(&mut tx, &feed, &timetable, &[board], at, limit).await?;
         let mut stops: HashMap<i64, StopRow> = platforms.into_iter().map(|p| (p.idx, p)).collect();
         stops.insert(row.idx, row.clone());
-        let departures = departures(&mut tx, &feed, &timetable, found, &stops).await?;
+        let departures = departures(&mut tx, &feed, &timetable, found, &stops).await?.pop().unwrap_or_default();
         let zone = &timetable.zone;
         let hour = jiff::SignedDuration::from_hours(1);
         let later = match departures.last() {
@@ -198,7 +199,11 @@ impl TransitService {
     }
 
     /// The calendar and zone of a feed version, built on first use.
-    async fn timetable(&self, conn: &mut SqliteConnection, feed: &ActiveFeed) -> Result<Arc<Timetable>, AppError> {
+    pub(super) async fn timetable(
+        &self,
+        conn: &mut SqliteConnection,
+        feed: &ActiveFeed,
+    ) -> Result<Arc<Timetable>, AppError> {
         if let Some(found) = self.timetables.read().unwrap_or_else(|e| e.into_inner()).get(&feed.version) {
             return Ok(found.clone());
         }
@@ -239,58 +244,6 @@ async fn stop_detail(conn: &mut SqliteConnection, feed: &ActiveFeed, row: &StopR
     })
 }
 
-async fn departures(
-    conn: &mut SqliteConnection,
-    feed: &ActiveFeed,
-    timetable: &Timetable,
-    found: Vec<gtfs::Departure<Call>>,
-    stops: &HashMap<i64, StopRow>,
-) -> Result<Vec<Departure>, AppError> {
-    let mut trip_idxs: Vec<i64> = found.iter().map(|d| d.key.trip_idx).collect();
-    trip_idxs.sort_unstable();
-    trip_idxs.dedup();
-    let trips: HashMap<i64, store::TripRow> =
-        store::trips_by_idx(&mut *conn, feed.version, &trip_idxs).await?.into_iter().map(|t| (t.idx, t)).collect();
-    let mut route_idxs: Vec<i64> = trips.values().map(|t| t.route_idx).collect();
-    route_idxs.sort_unstable();
-    route_idxs.dedup();
-    let routes: HashMap<i64, RouteSummary> = store::routes_by_idx(&mut *conn, feed.version, &route_idxs)
-        .await?
-        .iter()
-        .map(|r| (r.idx, route_summary(&feed.name, r)))
-        .collect();
-    let parent_name = |row: &StopRow| row.parent_idx.and_then(|p| stops.get(&p)).and_then(|p| p.name.clone());
-    let mut out = Vec::with_capacity(found.len());
-    for d in found {
-        let (Some(trip), Some(stop)) = (trips.get(&d.key.trip_idx), stops.get(&d.key.stop_idx)) else {
-            return Err(AppError::internal(format!("departure of unknown trip/stop {:?}", d.key)));
-        };
-        let route = routes.get(&trip.route_idx).cloned().ok_or_else(|| AppError::internal("trip of unknown route"))?;
-        let local = d.at.to_zoned(timetable.zone.clone());
-        // A platform is named by its code, or else by what its own name adds to its station's
-        // ("Millbrae Caltrain Northbound" at "Millbrae": "Caltrain Northbound").
-        let platform = stop.platform_code.clone().or_else(|| {
-            let (name, parent) = (stop.name.as_deref()?, parent_name(stop)?);
-            let rest = name.strip_prefix(parent.as_str()).unwrap_or(name).trim_matches([' ', '-', '–']);
-            (!rest.is_empty() && rest != parent).then(|| rest.to_string())
-        });
-        out.push(Departure {
-            scheduled_at: gtfs::time::rfc3339(d.at, &timetable.zone),
-            unix: d.at.as_second(),
-            local_time: format!("{:02}:{:02}", local.hour(), local.minute()),
-            service_date: d.service_date.to_string(),
-            route,
-            headsign: d.key.stop_headsign.clone().or_else(|| trip.headsign.clone()),
-            trip_id: trip.trip_id.clone(),
-            stop_id: StopId::new(&feed.name, &stop.stop_id),
-            platform,
-            exact: d.exact,
-            headway_secs: d.headway_secs,
-        });
-    }
-    Ok(out)
-}
-
 /// Feed names by active version.
 async fn feed_names(conn: &mut SqliteConnection) -> Result<HashMap<i64, String>, AppError> {
     Ok(store::active_feeds(&mut *conn).await?.into_iter().map(|f| (f.version, f.name)).collect())
@@ -317,92 +270,6 @@ async fn as_stations(conn: &mut SqliteConnection, rows: Vec<StopRow>) -> Result<
             None => row,
         })
         .collect())
-}
-
-fn stop_summary(feed: &str, row: &StopRow) -> StopSummary {
-    StopSummary {
-        id: StopId::new(feed, &row.stop_id),
-        name: row.name.clone().unwrap_or_else(|| row.stop_id.clone()),
-        code: row.code.clone(),
-        lat: row.lat,
-        lon: row.lon,
-        is_station: row.location_type == 1,
-        parent: row.parent_stop_id.as_deref().map(|p| StopId::new(feed, p)),
-        platform: row.platform_code.clone(),
-        distance_m: None,
-    }
-}
-
-/// A route's badge colours as `#RRGGBB`. Feeds often leave them out, and GTFS's own default
-/// (black on white) reads badly as a badge, so absent colours get a neutral slate.
-pub fn badge_colors(color: Option<&str>, text_color: Option<&str>) -> (String, String) {
-    let hex = |c: &str| c.len() == 6 && c.bytes().all(|b| b.is_ascii_hexdigit());
-    let color = color.filter(|c| hex(c));
-    let text = text_color.filter(|c| hex(c));
-    match (color, text) {
-        (Some(c), Some(t)) => (format!("#{c}"), format!("#{t}")),
-        (Some(c), None) => (format!("#{c}"), "#000000".into()),
-        (None, _) => ("#4B5563".into(), "#FFFFFF".into()),
-    }
-}
-
-/// One CSS rule per badge colour pair of the active feeds, for `RouteBadge`'s classes. Route
-/// colours come from the feeds, and an inline `style` attribute would need the page's
-/// Content-Security-Policy to allow inline styles: a stylesheet keeps it strict.
-pub async fn route_colors_css(db: &Db) -> Result<String, AppError> {
-    let pairs: Vec<(Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT DISTINCT color, text_color FROM routes WHERE version IN (SELECT active_version FROM feeds)",
-    )
-    .fetch_all(db)
-    .await?;
-    let rules: std::collections::BTreeSet<String> = pairs
-        .iter()
-        .map(|(c, t)| badge_colors(c.as_deref(), t.as_deref()))
-        .chain([badge_colors(None, None)])
-        .map(|(c, t)| format!(".{}{{background:{c};color:{t}}}", crate::transit::model::badge_class(&c, &t)))
-        .collect();
-    Ok(rules.into_iter().collect::<Vec<_>>().join("\n"))
-}
-
-fn route_summary(feed: &str, row: &RouteRow) -> RouteSummary {
-    let route_type = u16::try_from(row.route_type).unwrap_or(u16::MAX);
-    let (color, text_color) = badge_colors(row.color.as_deref(), row.text_color.as_deref());
-    RouteSummary {
-        id: RouteId::new(feed, &row.route_id),
-        short_name: row.short_name.clone().filter(|s| !s.is_empty()),
-        long_name: row.long_name.clone().filter(|s| !s.is_empty()),
-        route_type,
-        kind: RouteKind::from_route_type(route_type),
-        color,
-        text_color,
-        agency: row.agency.clone(),
-    }
-}
-
-fn calendar_from_rows(
-    weekly: &[store::CalendarRow],
-    dates: &[store::CalendarDateRow],
-) -> Result<gtfs::ServiceCalendar, AppError> {
-    let date = |text: &str| text.parse::<jiff::civil::Date>().map_err(AppError::internal);
-    let mut calendar = gtfs::ServiceCalendar::new();
-    for row in weekly {
-        calendar.add_calendar(&gtfs::Calendar {
-            service: row.service_idx as u32,
-            service_id: row.service_id.clone(),
-            weekdays: std::array::from_fn(|day| row.weekdays & (1 << day) != 0),
-            start_date: date(&row.start_date)?,
-            end_date: date(&row.end_date)?,
-        });
-    }
-    for row in dates {
-        calendar.add_calendar_date(&gtfs::CalendarDate {
-            service: row.service_idx as u32,
-            service_id: row.service_id.clone(),
-            date: date(&row.date)?,
-            exception: if row.exception == 1 { gtfs::Exception::Added } else { gtfs::Exception::Removed },
-        });
-    }
-    Ok(calendar)
 }
 
 /// Great-circle distance in metres.

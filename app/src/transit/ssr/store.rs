@@ -6,6 +6,19 @@
 use crate::error::AppError;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 
+/// Appends `(?, ?, …)` with one bound value per item.
+fn push_list<'a, T>(q: &mut QueryBuilder<'a, Sqlite>, items: impl IntoIterator<Item = T>)
+where
+    T: 'a + sqlx::Encode<'a, Sqlite> + sqlx::Type<Sqlite> + Send,
+{
+    q.push("(");
+    let mut list = q.separated(", ");
+    for item in items {
+        list.push_bind(item);
+    }
+    q.push(")");
+}
+
 /// The version a feed serves now, and what queries need to know about it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActiveFeed {
@@ -87,25 +100,37 @@ pub async fn stops_by_idx(db: &mut SqliteConnection, version: i64, idxs: &[i64])
         return Ok(vec![]);
     }
     let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {STOP_COLUMNS} WHERE s.version = "));
-    q.push_bind(version).push(" AND s.idx IN (");
-    let mut list = q.separated(", ");
-    idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(")");
+    q.push_bind(version).push(" AND s.idx IN ");
+    push_list(&mut q, idxs.iter().copied());
+    Ok(q.build_query_as().fetch_all(&mut *db).await?)
+}
+
+/// Stops by their feed ids (those the version has; the others are simply not returned).
+pub async fn stops_by_ids(db: &mut SqliteConnection, version: i64, ids: &[&str]) -> Result<Vec<StopRow>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {STOP_COLUMNS} WHERE s.version = "));
+    q.push_bind(version).push(" AND s.stop_id IN ");
+    push_list(&mut q, ids.iter().copied());
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
 
 /// A station's platforms (and other children that are stops).
 pub async fn children(db: &mut SqliteConnection, version: i64, parent_idx: i64) -> Result<Vec<StopRow>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {STOP_COLUMNS} WHERE s.version = ? AND s.parent_idx = ? AND s.location_type = 0
-         ORDER BY s.platform_code, s.name, s.stop_id"
-    ))
-    .bind(version)
-    .bind(parent_idx)
-    .fetch_all(&mut *db)
-    .await?)
+    children_of(db, version, &[parent_idx]).await
+}
+
+/// The platforms of several stations at once, in each station's order.
+pub async fn children_of(db: &mut SqliteConnection, version: i64, parents: &[i64]) -> Result<Vec<StopRow>, AppError> {
+    if parents.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {STOP_COLUMNS} WHERE s.version = "));
+    q.push_bind(version).push(" AND s.location_type = 0 AND s.parent_idx IN ");
+    push_list(&mut q, parents.iter().copied());
+    q.push(" ORDER BY s.parent_idx, s.platform_code, s.name, s.stop_id");
+    Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
 
 /// Stops whose trigram index matches `fts_query`, in the feeds' active versions.
@@ -210,12 +235,19 @@ pub async fn routes_by_idx(db: &mut SqliteConnection, version: i64, idxs: &[i64]
         return Ok(vec![]);
     }
     let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {ROUTE_COLUMNS} WHERE r.version = "));
-    q.push_bind(version).push(" AND r.idx IN (");
-    let mut list = q.separated(", ");
-    idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(")");
+    q.push_bind(version).push(" AND r.idx IN ");
+    push_list(&mut q, idxs.iter().copied());
+    Ok(q.build_query_as().fetch_all(&mut *db).await?)
+}
+
+/// Routes by their feed ids (those the version has).
+pub async fn routes_by_ids(db: &mut SqliteConnection, version: i64, ids: &[&str]) -> Result<Vec<RouteRow>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {ROUTE_COLUMNS} WHERE r.version = "));
+    q.push_bind(version).push(" AND r.route_id IN ");
+    push_list(&mut q, ids.iter().copied());
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
 
@@ -228,12 +260,9 @@ pub async fn routes_at(db: &mut SqliteConnection, version: i64, stop_idxs: &[i64
         "SELECT DISTINCT {ROUTE_COLUMNS} JOIN stop_routes sr ON sr.version = r.version AND sr.route_idx = r.idx
          WHERE r.version = "
     ));
-    q.push_bind(version).push(" AND sr.stop_idx IN (");
-    let mut list = q.separated(", ");
-    stop_idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(") ORDER BY r.sort_order, r.short_name, r.long_name, r.route_id");
+    q.push_bind(version).push(" AND sr.stop_idx IN ");
+    push_list(&mut q, stop_idxs.iter().copied());
+    q.push(" ORDER BY r.sort_order, r.short_name, r.long_name, r.route_id");
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
 
@@ -337,6 +366,8 @@ pub async fn calendar(
 /// A scheduled call at a stop, before the service day is known.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CallRow {
+    /// Which of the asked-for boards this call is for.
+    pub board: i64,
     pub trip_idx: i64,
     pub stop_idx: i64,
     pub seq: i64,
@@ -345,37 +376,59 @@ pub struct CallRow {
     pub stop_headsign: Option<String>,
 }
 
-/// Calls at `stop_idxs` between `from` and `to` GTFS seconds by trips of `services` (not
-/// frequency-based), where passengers may board (not `pickup_type = 1`, not the trip's last
-/// stop), earliest first.
+/// The stops of one board (a stop and its platforms), and the routes it is narrowed to (all
+/// when empty).
+#[derive(Debug, Clone, Default)]
+pub struct BoardStops {
+    pub stop_idxs: Vec<i64>,
+    pub route_idxs: Vec<i64>,
+}
+
+/// Boards per statement: SQLite allows 500 terms in a compound SELECT and 32,766 bound values.
+const BOARDS_PER_STATEMENT: usize = 40;
+
+/// For each `(board, stops)`: the first `limit` calls at its stops between `from` and `to`
+/// GTFS seconds by trips of `services` (not frequency-based) where passengers may board (not
+/// `pickup_type = 1`, not the trip's last stop), earliest first. Many boards (a MyBM page) are
+/// asked in a few statements rather than one each.
 pub async fn calls(
     db: &mut SqliteConnection,
     version: i64,
-    stop_idxs: &[i64],
+    boards: &[(usize, &BoardStops)],
     services: &[u32],
     (from, to): (u32, u32),
     limit: i64,
 ) -> Result<Vec<CallRow>, AppError> {
-    if stop_idxs.is_empty() || services.is_empty() {
-        return Ok(vec![]);
+    let mut rows = vec![];
+    if services.is_empty() {
+        return Ok(rows);
     }
-    let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT st.trip_idx, st.stop_idx, st.seq, st.departure, st.stop_headsign FROM stop_times_{version} st
-         JOIN trips t ON t.version = "
-    ));
-    q.push_bind(version).push(" AND t.idx = st.trip_idx WHERE st.stop_idx IN (");
-    let mut list = q.separated(", ");
-    stop_idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(") AND st.departure BETWEEN ").push_bind(i64::from(from)).push(" AND ").push_bind(i64::from(to));
-    q.push(" AND st.pickup_type != 1 AND st.seq != t.last_seq AND t.frequency_based = 0 AND t.service_idx IN (");
-    let mut list = q.separated(", ");
-    services.iter().for_each(|s| {
-        list.push_bind(i64::from(*s));
-    });
-    q.push(") ORDER BY st.departure LIMIT ").push_bind(limit);
-    Ok(q.build_query_as().fetch_all(&mut *db).await?)
+    let boards: Vec<_> = boards.iter().filter(|(_, b)| !b.stop_idxs.is_empty()).collect();
+    for chunk in boards.chunks(BOARDS_PER_STATEMENT) {
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        for (i, (board, stops)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(" UNION ALL ");
+            }
+            q.push("SELECT * FROM (SELECT ").push_bind(*board as i64);
+            q.push(format!(
+                " AS board, st.trip_idx, st.stop_idx, st.seq, st.departure, st.stop_headsign
+                 FROM stop_times_{version} st JOIN trips t ON t.version = "
+            ));
+            q.push_bind(version).push(" AND t.idx = st.trip_idx WHERE st.stop_idx IN ");
+            push_list(&mut q, stops.stop_idxs.iter().copied());
+            q.push(" AND st.departure BETWEEN ").push_bind(i64::from(from)).push(" AND ").push_bind(i64::from(to));
+            q.push(" AND st.pickup_type != 1 AND st.seq != t.last_seq AND t.frequency_based = 0 AND t.service_idx IN ");
+            push_list(&mut q, services.iter().map(|s| i64::from(*s)));
+            if !stops.route_idxs.is_empty() {
+                q.push(" AND t.route_idx IN ");
+                push_list(&mut q, stops.route_idxs.iter().copied());
+            }
+            q.push(" ORDER BY st.departure LIMIT ").push_bind(limit).push(")");
+        }
+        rows.extend(q.build_query_as::<CallRow>().fetch_all(&mut *db).await?);
+    }
+    Ok(rows)
 }
 
 /// Calls at `stop_idxs` by frequency-based trips, with their headway rows.
@@ -387,6 +440,7 @@ pub struct FrequencyCallRow {
     pub departure: i64,
     pub stop_headsign: Option<String>,
     pub service_idx: i64,
+    pub route_idx: i64,
     pub first_departure: i64,
     pub start_secs: i64,
     pub end_secs: i64,
@@ -403,7 +457,7 @@ pub async fn frequency_calls(
         return Ok(vec![]);
     }
     let mut q = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT st.trip_idx, st.stop_idx, st.seq, st.departure, st.stop_headsign, t.service_idx, t.first_departure,
+        "SELECT st.trip_idx, st.stop_idx, st.seq, st.departure, st.stop_headsign, t.service_idx, t.route_idx, t.first_departure,
                 f.start_secs, f.end_secs, f.headway_secs, f.exact_times
          FROM stop_times_{version} st
          JOIN trips t ON t.version = f.version AND t.idx = st.trip_idx
@@ -411,12 +465,9 @@ pub async fn frequency_calls(
          WHERE f.version = "
     ));
     q.push_bind(version).push(" AND t.frequency_based = 1 AND st.pickup_type != 1 AND st.seq != t.last_seq");
-    q.push(" AND st.stop_idx IN (");
-    let mut list = q.separated(", ");
-    stop_idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(") ORDER BY st.trip_idx, f.start_secs");
+    q.push(" AND st.stop_idx IN ");
+    push_list(&mut q, stop_idxs.iter().copied());
+    q.push(" ORDER BY st.trip_idx, f.start_secs");
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
 
@@ -433,11 +484,7 @@ pub async fn trips_by_idx(db: &mut SqliteConnection, version: i64, idxs: &[i64])
         return Ok(vec![]);
     }
     let mut q = QueryBuilder::<Sqlite>::new("SELECT idx, trip_id, route_idx, headsign FROM trips WHERE version = ");
-    q.push_bind(version).push(" AND idx IN (");
-    let mut list = q.separated(", ");
-    idxs.iter().for_each(|i| {
-        list.push_bind(*i);
-    });
-    q.push(")");
+    q.push_bind(version).push(" AND idx IN ");
+    push_list(&mut q, idxs.iter().copied());
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }

@@ -1,0 +1,117 @@
+use super::dashboard::use_dashboard_actions;
+use super::leave_list::LeaveList;
+use crate::bookmarks::api::bookmark_key;
+use crate::bookmarks::model::{GroupChoice, MyBmBookmark};
+use crate::bookmarks::validate::MAX_WALK_MINUTES;
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// One saved stop: its name, the routes it is narrowed to, the walk, the next departures with
+/// when to leave, and its edit forms. `edge` says whether it is first and last in its group.
+#[component]
+pub fn BookmarkRow(
+    bookmark: MyBmBookmark,
+    edge: (bool, bool),
+    now: Signal<i64>,
+    choices: Arc<Vec<GroupChoice>>,
+) -> impl IntoView {
+    let actions = use_dashboard_actions();
+    let MyBmBookmark { bookmark: b, departures, .. } = bookmark;
+    let key = bookmark_key(b.id);
+    let errors = vec![
+        actions.set_walk.error_for(key.clone()),
+        actions.move_bookmark.error_for(key.clone()),
+        actions.remove_bookmark.error_for(key.clone()),
+    ];
+    let ids = move || {
+        view! {
+            <input type="hidden" name="group_id" value=b.group_id.to_string()/>
+            <input type="hidden" name="bookmark_id" value=b.id.to_string()/>
+        }
+    };
+    let others: Vec<GroupChoice> = choices.iter().filter(|g| g.id != b.group_id).cloned().collect();
+    let name = b.stop_name.clone();
+    let (up_label, down_label) = (format!("Move {name} up"), format!("Move {name} down"));
+    let (walk_id, to_id) = (format!("{key}-walk"), format!("{key}-to"));
+    let empty_note = if b.in_feed {
+        "No departures in the next day and a half."
+    } else {
+        "This stop is no longer in the feed. It comes back here if a feed update brings it back."
+    };
+    view! {
+        <li class="bookmark" class:gone-stop=!b.in_feed id=key data-testid="bookmark">
+            <div class="bookmark-head">
+                <a class="stop-name" href=format!("/stops/{}", b.stop_id.url_segment())>{name}</a>
+                {(!b.in_feed).then(|| view! { <span class="badge warn">"No longer in the feed"</span> })}
+                {b.routes.iter().map(|r| view! {
+                    <span class="route-chip" class:gone-route=!r.in_feed title=(!r.in_feed).then_some("No longer in the feed")>
+                        {r.name.clone()}
+                    </span>
+                }).collect_view()}
+                {(b.walk_minutes > 0).then(|| view! { <span class="walk">{format!("{} min walk", b.walk_minutes)}</span> })}
+                <div class="order-buttons">
+                    <ActionForm action=actions.move_bookmark.action>
+                        {ids()}
+                        <input type="hidden" name="position" value=b.position.saturating_sub(1).to_string()/>
+                        <button type="submit" class="icon" disabled=edge.0 aria-label=up_label>"↑"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.move_bookmark.action>
+                        {ids()}
+                        <input type="hidden" name="position" value=(b.position + 1).to_string()/>
+                        <button type="submit" class="icon" disabled=edge.1 aria-label=down_label>"↓"</button>
+                    </ActionForm>
+                </div>
+            </div>
+            {if departures.is_empty() {
+                view! { <p class="empty">{empty_note}</p> }.into_any()
+            } else {
+                view! { <LeaveList leaves=departures walk_minutes=b.walk_minutes now/> }.into_any()
+            }}
+            <RowErrors errors/>
+            <details class="edit">
+                <summary>"Edit"</summary>
+                <ActionForm action=actions.set_walk.action attr:class="inline-form">
+                    {ids()}
+                    <label for=walk_id.clone()>"Walk to the stop (min)"</label>
+                    <input
+                        id=walk_id
+                        name="walk_minutes"
+                        type="number"
+                        min="0"
+                        max=MAX_WALK_MINUTES.to_string()
+                        value=b.walk_minutes.to_string()
+                        required
+                        inputmode="numeric"
+                    />
+                    <button type="submit" class="secondary small">"Save"</button>
+                </ActionForm>
+                {(!others.is_empty()).then(|| view! {
+                    <ActionForm action=actions.move_bookmark.action attr:class="inline-form">
+                        {ids()}
+                        <label for=to_id.clone()>"Move to"</label>
+                        <select id=to_id name="to">
+                            {others.into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="secondary small">"Move"</button>
+                    </ActionForm>
+                })}
+                <ActionForm action=actions.remove_bookmark.action attr:class="inline-form">
+                    {ids()}
+                    <button type="submit" class="danger small">"Remove from MyBM"</button>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}
+
+/// The messages of a row's failed edits, shown by the row.
+#[component]
+pub fn RowErrors(errors: Vec<Signal<Option<AppError>>>) -> impl IntoView {
+    let message = Signal::derive(move || errors.iter().find_map(|e| e.get()).map(|e| e.summary()));
+    view! {
+        <Show when=move || message.read().is_some()>
+            <p class="form-error" role="alert">{message}</p>
+        </Show>
+    }
+}

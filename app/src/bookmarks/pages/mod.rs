@@ -1,0 +1,5 @@
+//! Bookmarks' pages.
+
+mod mybm;
+
+pub use mybm::MyBmPage;

@@ -4,7 +4,7 @@
 use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
 use crate::feeds::refresh::Refresher;
-use crate::middleware::{api_role, cors, csrf, security_headers, server_fn_status, session};
+use crate::middleware::{api_role, cookie_screen, cors, csrf, security_headers, server_fn_status, session};
 use crate::state::AppState;
 use crate::{db, rest, tls};
 use app::App;
@@ -290,6 +290,7 @@ fn router(state: AppState, role: Role) -> Router {
     router
         .layer(axum::middleware::from_fn(server_fn_status::server_fn_error_status))
         .layer(CookieManagerLayer::new())
+        .layer(axum::middleware::from_fn_with_state(policy.clone(), cookie_screen::screen_cookies))
         // Before anything can change state: refuse unsafe requests from untrusted pages.
         .layer(axum::middleware::from_fn_with_state(policy.clone(), csrf::csrf_guard))
         .layer(cors::cors(&policy))

@@ -419,3 +419,61 @@ async fn a_hash_below_policy_is_upgraded_at_the_next_sign_in() {
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
     assert_eq!(app.sign_in_raw("legacy", PASSWORD, "t").await.status(), StatusCode::OK, "the new hash verifies");
 }
+
+/// Review M1: tower-cookies percent-decodes cookie names, so `bmw%5Faccess` (or, over https,
+/// `__Host%2Dbmw_access`, which a sibling host or a plain-http page may set with none of the
+/// prefix's guarantees) was read as ours, and the last of two won: login CSRF, forced logout.
+#[tokio::test]
+async fn an_encoded_cookie_name_is_never_ours_and_a_doubled_one_is_trusted_for_neither() {
+    let app = spawn().await;
+    let alice = app.signed_up("alice", PASSWORD).await;
+    let mallory = app.signed_up("mallory", PASSWORD).await;
+    let who = |cookie: String| {
+        let request = app.bare().get(app.url("/api/auth/me")).header("cookie", cookie);
+        async move {
+            let res = request.send().await.unwrap();
+            match res.status() {
+                StatusCode::OK => json_body(res).await["user"]["username"].as_str().unwrap_or_default().to_string(),
+                other => other.to_string(),
+            }
+        }
+    };
+    assert_eq!(who(format!("bmw%5Faccess={}", mallory.access)).await, "401 Unauthorized", "an encoded name alone");
+    assert_eq!(who(format!("bmw_access={}; bmw%5Faccess={}", alice.access, mallory.access)).await, "alice");
+    assert_eq!(who(format!("bmw%5Faccess={}; bmw_access={}", mallory.access, alice.access)).await, "alice");
+    assert_eq!(
+        who(format!("bmw_access={}; bmw_access={}", alice.access, mallory.access)).await,
+        "401 Unauthorized",
+        "two under our name: neither is trusted"
+    );
+    // A tossed refresh token under an encoded name is no refresh token at all.
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("bmw%5Frefresh={}", mallory.refresh))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.refresh_status(&mallory).await, StatusCode::OK, "and Mallory's own session was not spent");
+}
+
+/// Review H1: the check read the count, and the count grew only after the hash, so guesses
+/// sent together were all checked (60 of 60). Each attempt is now counted before it is hashed.
+#[tokio::test]
+async fn sixty_simultaneous_guesses_get_only_the_free_budget_of_checks() {
+    let app = spawn().await;
+    app.signed_up("victim", PASSWORD).await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let request = app
+            .bare()
+            .post(app.url("/api/auth/signin"))
+            .json(&json!({"username": "victim", "password": format!("guess-{i}-xxxxxxxx")}));
+        guesses.spawn(async move { request.send().await.unwrap().status() });
+    }
+    let answers = guesses.join_all().await;
+    let checked = answers.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let throttled = answers.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, throttled), (5, 55), "{answers:?}");
+}

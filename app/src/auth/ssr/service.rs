@@ -112,10 +112,8 @@ impl AuthService {
         }
         let username = validate::normalize_username(username);
         let ip = client.ip.as_deref();
-        // Checked before any hashing, and keyed by the name whether or not it exists.
-        if let Some(retry_after) = self.throttle.retry_after(&username, ip) {
-            return Err(AppError::Throttled { retry_after });
-        }
+        // Reserved before any hashing, and keyed by the name whether or not it exists.
+        self.throttle.reserve(&username, ip).map_err(|retry_after| AppError::Throttled { retry_after })?;
         // Over-long input cannot match any stored password: verify an empty attempt against the
         // dummy instead, so it costs the same as a real attempt and no more.
         let found = store::find_credentials(&self.db, &username).await?;
@@ -125,12 +123,9 @@ impl AuthService {
         let valid = self.passwords.verify(attempt, stored).await?;
         let (user, stored_hash) = match found {
             Some(found) if valid => found,
-            _ => {
-                self.throttle.failed(&username, ip);
-                return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
-            }
+            _ => return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into())),
         };
-        self.throttle.succeeded(&username);
+        self.throttle.succeeded(&username, ip);
         if needs_rehash(&stored_hash) {
             let fresh = self.passwords.hash(password.to_string()).await?;
             store::update_password_hash(&self.db, user.id, &fresh).await?;
@@ -269,9 +264,6 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<u64, AppError> {
         let ip = client.ip.as_deref();
-        if let Some(retry_after) = self.throttle.retry_after(&user.username, ip) {
-            return Err(AppError::Throttled { retry_after });
-        }
         let mut fields = FieldErrors::new();
         if current.is_empty() {
             fields.insert("current_password".into(), "Enter your current password.".into());
@@ -291,11 +283,12 @@ impl AuthService {
         if !fields.is_empty() {
             return Err(AppError::Validation(fields));
         }
+        self.throttle.reserve(&user.username, ip).map_err(|retry_after| AppError::Throttled { retry_after })?;
         let stored = store::password_hash(&self.db, user.id).await?;
         if !self.passwords.verify(current.to_string(), stored).await? {
-            self.throttle.failed(&user.username, ip);
             return Err(AppError::validation("current_password", "That is not your current password."));
         }
+        self.throttle.succeeded(&user.username, ip);
         let hash = self.passwords.hash(new.to_string()).await?;
         store::update_password_hash(&self.db, user.id, &hash).await?;
         let ended = store::revoke_other_sessions(&self.db, user.id, current_session, self.now()).await?;

@@ -1,5 +1,9 @@
 //! Backoff for failed sign-ins, per account and per client IP.
 //!
+//! An attempt is counted as a failure when it starts (`reserve`), under the same lock as the
+//! check, and given back if it succeeds: so attempts sent together cannot all pass the check
+//! before any of them has failed (a burst of 60 guesses gets the free 5 checked, and 429s).
+//!
 //! Backoff, not lockout: after `free` failures each further attempt must wait twice as long as
 //! the one before (1 s, 2 s, 4 s, …) up to `cap`. A guesser is slowed to one try per `cap`,
 //! while the real owner is never locked out for longer than `cap`. A success clears the
@@ -43,8 +47,13 @@ impl Table {
     }
 
     /// How long `key` must still wait, if at all.
+    #[cfg(test)]
     fn wait(&self, key: &str, now: SystemTime) -> Option<Duration> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.wait_in(&entries, key, now)
+    }
+
+    fn wait_in(&self, entries: &HashMap<String, Failures>, key: &str, now: SystemTime) -> Option<Duration> {
         let failures = entries.get(key)?;
         if failures.count < self.policy.free || since(now, failures.last) >= self.policy.forget {
             return None;
@@ -54,8 +63,36 @@ impl Table {
         delay.checked_sub(since(now, failures.last)).filter(|d| !d.is_zero())
     }
 
+    /// Counts an attempt as failed unless `key` must wait, in one step.
+    fn reserve(&self, key: &str, now: SystemTime) -> Result<(), Duration> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        match self.wait_in(&entries, key, now) {
+            Some(wait) => Err(wait),
+            None => {
+                self.fail_in(&mut entries, key, now);
+                Ok(())
+            }
+        }
+    }
+
+    /// Gives back one reserved attempt.
+    fn give_back(&self, key: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(failures) = entries.get_mut(key) {
+            failures.count = failures.count.saturating_sub(1);
+            if failures.count == 0 {
+                entries.remove(key);
+            }
+        }
+    }
+
+    #[cfg(test)]
     fn fail(&self, key: &str, now: SystemTime) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.fail_in(&mut entries, key, now);
+    }
+
+    fn fail_in(&self, entries: &mut HashMap<String, Failures>, key: &str, now: SystemTime) {
         if entries.len() >= MAX_ENTRIES {
             let forget = self.policy.forget;
             entries.retain(|_, f| since(now, f.last) < forget);
@@ -94,24 +131,29 @@ impl SignInThrottle {
         Self { accounts: Table::new(per_account), ips: Table::new(per_ip), clock }
     }
 
-    /// Seconds to wait before this attempt may be checked, rounded up; None to go ahead.
-    pub fn retry_after(&self, account: &str, ip: Option<&str>) -> Option<u64> {
+    /// Before checking a password: counts this attempt as failed for the account and the IP,
+    /// or answers the seconds to wait (rounded up) if either must wait. A success then calls
+    /// `succeeded`; a failure needs nothing more.
+    pub fn reserve(&self, account: &str, ip: Option<&str>) -> Result<(), u64> {
         let now = self.clock.now();
-        let by_account = self.accounts.wait(account, now);
-        let by_ip = ip.and_then(|ip| self.ips.wait(ip, now));
-        by_account.max(by_ip).map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0))
-    }
-
-    pub fn failed(&self, account: &str, ip: Option<&str>) {
-        let now = self.clock.now();
-        self.accounts.fail(account, now);
-        if let Some(ip) = ip {
-            self.ips.fail(ip, now);
+        let seconds = |d: Duration| d.as_secs() + u64::from(d.subsec_nanos() > 0);
+        self.accounts.reserve(account, now).map_err(seconds)?;
+        if let Some(ip) = ip
+            && let Err(wait) = self.ips.reserve(ip, now)
+        {
+            self.accounts.give_back(account);
+            return Err(seconds(wait));
         }
+        Ok(())
     }
 
-    pub fn succeeded(&self, account: &str) {
+    /// The password was right: the account starts afresh, and the IP gets its attempt back
+    /// (an attacker's own account must not clear the IP's count, only not add to it).
+    pub fn succeeded(&self, account: &str, ip: Option<&str>) {
         self.accounts.clear(account);
+        if let Some(ip) = ip {
+            self.ips.give_back(ip);
+        }
     }
 }
 
@@ -139,13 +181,17 @@ mod tests {
     }
 
     #[test]
-    fn success_clears_the_account_but_not_the_ip() {
+    fn attempts_count_when_they_start_and_a_success_gives_its_back() {
         let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
-        for _ in 0..3 {
-            throttle.failed("alice", Some("10.0.0.1"));
-        }
-        throttle.succeeded("alice");
-        assert_eq!(throttle.retry_after("alice", None), None);
-        assert!(throttle.retry_after("bob", Some("10.0.0.1")).is_some());
+        let ip = Some("10.0.0.1");
+        assert_eq!(throttle.reserve("alice", ip), Ok(()));
+        assert_eq!(throttle.reserve("alice", ip), Ok(()));
+        assert_eq!(throttle.reserve("alice", ip), Err(1), "two in flight use up the free budget");
+        throttle.succeeded("alice", ip);
+        assert_eq!(throttle.reserve("alice", None), Ok(()), "a success clears the account");
+        // The IP gave back only the successful attempt: the failed one still counts.
+        assert_eq!(throttle.reserve("bob", ip), Ok(()));
+        assert_eq!(throttle.reserve("carol", ip), Err(1), "the IP's failures are kept");
+        assert_eq!(throttle.reserve("carol", None), Ok(()), "and carol's account was not charged for it");
     }
 }

@@ -106,6 +106,26 @@ impl CookiePolicy {
         }
     }
 
+    /// The crumbs of a request's `Cookie` header(s) that may be read as they are: ours only
+    /// under their exact names, and only once. tower-cookies percent-decodes names, so
+    /// `__Host%2Dbmw_access`, which any sibling host or plain-http page can set, would be read
+    /// as our `__Host-` cookie; it is dropped here. Two cookies under one of our names (one of
+    /// them tossed in from elsewhere) are both dropped: the request is signed out rather than
+    /// trusting either. Other cookies pass untouched.
+    pub fn screen<'a>(&self, crumbs: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+        let ours = [self.access_name(), self.refresh_name()];
+        let crumbs: Vec<&str> = crumbs.into_iter().map(str::trim).filter(|c| !c.is_empty()).collect();
+        let raw_name = |crumb: &str| crumb.split_once('=').map_or(crumb, |(name, _)| name).trim().to_string();
+        let impostor = |crumb: &str| {
+            let raw = raw_name(crumb);
+            let decoded = percent_encoding::percent_decode_str(&raw).decode_utf8_lossy().into_owned();
+            raw != decoded && ours.contains(&decoded)
+        };
+        let doubled = |name: &String| crumbs.iter().filter(|c| raw_name(c) == *name).count() > 1;
+        let dropped: Vec<&String> = ours.iter().filter(|name| doubled(name)).collect();
+        crumbs.into_iter().filter(|c| !impostor(c) && !dropped.contains(&&raw_name(c))).collect()
+    }
+
     pub fn access_token(&self, cookies: &Cookies) -> Option<String> {
         cookies.get(&self.access_name()).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
     }
@@ -118,6 +138,18 @@ impl CookiePolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screening_drops_encoded_impostors_and_doubles_of_our_names() {
+        let policy = CookiePolicy::single_origin(true);
+        let screen = |header: &str| policy.screen(header.split(';')).join("; ");
+        assert_eq!(screen("__Host-bmw_access=A; theme=dark"), "__Host-bmw_access=A; theme=dark");
+        assert_eq!(screen("__Host-bmw_access=A; __Host%2Dbmw_access=M"), "__Host-bmw_access=A");
+        assert_eq!(screen("%5F%5FHost-bmw_refresh=M; x=1"), "x=1");
+        assert_eq!(screen("__Host-bmw_access=A; __Host-bmw_access=M; __Host-bmw_refresh=R"), "__Host-bmw_refresh=R");
+        assert_eq!(screen("other%2Dname=1"), "other%2Dname=1", "others' encoded names are not ours to judge");
+        assert_eq!(screen(""), "");
+    }
 
     #[test]
     fn https_single_origin_uses_host_prefix() {

@@ -36,8 +36,10 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
-    // API answers and anything that sets a cookie may carry account data or tokens.
-    if is_api || headers.contains_key(header::SET_COOKIE) {
+    // API answers, pages and anything that sets a cookie may carry account data or tokens
+    // (a page rendered for a signed-in user shows their name, email and sessions): no browser
+    // cache, back/forward cache or shared cache keeps them. Static files stay cacheable.
+    if is_api || is_page || headers.contains_key(header::SET_COOKIE) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res

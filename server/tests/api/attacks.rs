@@ -373,6 +373,7 @@ async fn security_headers_are_on_every_kind_of_response() {
             assert!(csp.contains(directive), "{name}: {csp}");
         }
         if name.starts_with("page") {
+            assert_eq!(h["cache-control"], "no-store", "{name}");
             assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("'nonce-"), "{name}: {csp}");
             let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
             assert!(
@@ -476,4 +477,37 @@ async fn sixty_simultaneous_guesses_get_only_the_free_budget_of_checks() {
     let checked = answers.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
     let throttled = answers.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!((checked, throttled), (5, 55), "{answers:?}");
+}
+
+/// Review L5: a signed-in page (name, email, every session's address) had no Cache-Control,
+/// so the browser's caches kept it after sign-out.
+#[tokio::test]
+async fn a_signed_in_page_is_never_cached() {
+    let app = spawn().await;
+    let tokens = app.signed_up("cached", PASSWORD).await;
+    let res = app.bare().get(app.url("/account")).header("cookie", tokens.cookie()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(res.text().await.unwrap().contains("cached@example.com"), "the page holds account data");
+}
+
+/// Review L6: SQLite created the databases with the umask's permissions (0644), and an
+/// existing data directory was not made private. Both are fixed at every start.
+#[tokio::test]
+async fn the_databases_are_private_at_every_start() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    drop(spawn_in(&data, &[]).await);
+    let mode = |name: &str| std::fs::metadata(data.join(name)).map(|m| m.permissions().mode() & 0o777).ok();
+    for name in ["bmw.db", "transit.db"] {
+        std::fs::set_permissions(data.join(name), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let _app = spawn_in(&data, &[]).await;
+    for name in ["bmw.db", "bmw.db-wal", "bmw.db-shm", "transit.db"] {
+        if let Some(found) = mode(name) {
+            assert_eq!(found, 0o600, "{name}");
+        }
+    }
+    assert_eq!(mode("bmw.db"), Some(0o600));
 }

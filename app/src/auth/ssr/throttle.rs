@@ -136,6 +136,8 @@ impl SignInThrottle {
     /// `succeeded`; a failure needs nothing more.
     pub fn reserve(&self, account: &str, ip: Option<&str>) -> Result<(), u64> {
         let now = self.clock.now();
+        let ip = ip.map(network);
+        let ip = ip.as_deref();
         let seconds = |d: Duration| d.as_secs() + u64::from(d.subsec_nanos() > 0);
         self.accounts.reserve(account, now).map_err(seconds)?;
         if let Some(ip) = ip
@@ -152,8 +154,25 @@ impl SignInThrottle {
     pub fn succeeded(&self, account: &str, ip: Option<&str>) {
         self.accounts.clear(account);
         if let Some(ip) = ip {
-            self.ips.give_back(ip);
+            self.ips.give_back(&network(ip));
         }
+    }
+}
+
+/// The per-address key: an IPv6 client is its /64, since one subscriber or one cloud host
+/// usually holds a whole /64 and could otherwise pick a fresh address for every guess. IPv4
+/// (also when mapped into IPv6) is the address itself.
+fn network(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                format!("{}/64", std::net::Ipv6Addr::from(prefix))
+            }
+        },
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.to_string(),
     }
 }
 
@@ -178,6 +197,19 @@ mod tests {
         assert_eq!(table.wait("a", t0), Some(Duration::from_secs(8)), "capped");
         assert_eq!(table.wait("a", t0 + Duration::from_secs(60)), None, "forgotten");
         assert_eq!(table.wait("b", t0), None, "per key");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_throttled_by_its_64() {
+        assert_eq!(network("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(network("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+        assert_eq!(network("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(network("192.0.2.7"), "192.0.2.7");
+        let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
+        assert_eq!(throttle.reserve("a", Some("2001:db8::1")), Ok(()));
+        assert_eq!(throttle.reserve("b", Some("2001:db8::2")), Ok(()));
+        assert_eq!(throttle.reserve("c", Some("2001:db8::3")), Err(1), "one /64, one budget");
+        assert_eq!(throttle.reserve("c", Some("2001:db8:0:1::3")), Ok(()), "the next /64 is another client");
     }
 
     #[test]

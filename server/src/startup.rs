@@ -4,7 +4,9 @@
 use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
 use crate::feeds::refresh::Refresher;
-use crate::middleware::{api_role, cookie_screen, cors, csrf, security_headers, server_fn_status, session};
+use crate::middleware::{
+    api_role, cookie_screen, cors, csrf, form_error_seal, security_headers, server_fn_status, session,
+};
 use crate::state::AppState;
 use crate::{db, rest, tls};
 use app::App;
@@ -13,6 +15,7 @@ use app::auth::ssr::tokens::TokenIssuer;
 use app::bookmarks::ssr::service::BookmarksService;
 use app::shell;
 use app::ssr::clock::{SharedClock, SystemClock};
+use app::ssr::form_redirect::ErrorSeal;
 use app::ssr::web_policy::WebPolicy;
 use app::ssr::web_policy::csp::provide_request_nonce;
 use app::transit::ssr::service::TransitService;
@@ -107,6 +110,7 @@ impl Application {
             bookmarks: Arc::new(BookmarksService::new(pool, transit.clone(), clock.clone())),
             transit,
             policy: Arc::new(policy),
+            error_seal: Arc::new(ErrorSeal::new(&secret)),
             clock,
         };
         let redirect = match config.tls.http_redirect_addr {
@@ -289,6 +293,7 @@ fn router(state: AppState, role: Role) -> Router {
     };
     router
         .layer(axum::middleware::from_fn(server_fn_status::server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(state.error_seal.clone(), form_error_seal::seal_form_errors))
         .layer(CookieManagerLayer::new())
         .layer(axum::middleware::from_fn_with_state(policy.clone(), cookie_screen::screen_cookies))
         // Before anything can change state: refuse unsafe requests from untrusted pages.

@@ -4,6 +4,7 @@
 use app::auth::ssr::service::AuthService;
 use app::bookmarks::ssr::service::BookmarksService;
 use app::ssr::clock::SharedClock;
+use app::ssr::form_redirect::ErrorSeal;
 use app::ssr::web_policy::WebPolicy;
 use app::transit::ssr::service::TransitService;
 use axum::extract::FromRef;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub bookmarks: Arc<BookmarksService>,
     /// Origins, cookie attributes, CORS and CSRF, derived once from configuration.
     pub policy: Arc<WebPolicy>,
+    /// Proves that the errors in a no-JS form redirect's URL are ours.
+    pub error_seal: Arc<ErrorSeal>,
     pub clock: SharedClock,
 }
 

@@ -14,6 +14,10 @@ pub fn token(n: usize) -> String {
 /// How refresh tokens are stored: a plain SHA-256 is right here because the token itself has
 /// 256 bits of entropy, so there is nothing to brute-force and no need for a slow hash.
 pub fn sha256_hex(value: impl AsRef<[u8]>) -> String {
-    let digest = Sha256::digest(value.as_ref());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(value.as_ref()))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

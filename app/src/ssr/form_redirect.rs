@@ -2,6 +2,10 @@
 //! own, with any error in the URL for the page's action to show; a page with one form per row
 //! (rename this group, remove that stop) also needs to know *which* form failed, to show the
 //! message next to it. This names the form in that redirect (`?form=<key>#<key>`).
+//!
+//! Anyone can write `__path` and `__err` into a link, and the page would show that text as our
+//! message (content spoofing). So the server seals the errors it puts in a redirect (`__seal`,
+//! an HMAC) and a page request whose errors are not sealed loses them: [`ErrorSeal`].
 
 use crate::error::AppError;
 use http::header::{ACCEPT, REFERER};
@@ -39,4 +43,98 @@ fn back_to_form(error: &AppError, server_fn_path: &str, form: &str) -> Option<St
     let mut back = ServerFnUrlError::new(server_fn_path, error.clone()).to_url(page.as_str()).ok()?;
     back.set_fragment(Some(form));
     Some(back.to_string())
+}
+
+/// Seals the errors of no-JS form redirects, and removes unsealed ones from page URLs. The key is
+/// derived from the JWT key, so every instance of a deployment agrees.
+pub struct ErrorSeal {
+    key: Vec<u8>,
+}
+
+const SEAL: &str = "__seal";
+
+impl ErrorSeal {
+    pub fn new(jwt_secret: &[u8]) -> Self {
+        Self { key: mac(jwt_secret, b"bmw: sealed form errors") }
+    }
+
+    fn seal_of(&self, path: &str, err: &str) -> String {
+        crate::ssr::crypto::hex(&mac(&self.key, format!("{path}\n{err}").as_bytes()))
+    }
+
+    /// A redirect's `Location` with its errors sealed; None when it carries none.
+    pub fn seal(&self, location: &str) -> Option<String> {
+        let (before, query, fragment) = split_url(location);
+        let pairs = pairs(query);
+        let (path, err) = (find(&pairs, "__path")?, find(&pairs, "__err")?);
+        let seal = self.seal_of(path, err);
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(pairs.iter().filter(|(k, _)| k != SEAL)).append_pair(SEAL, &seal);
+        Some(format!("{before}?{}{fragment}", query.finish()))
+    }
+
+    /// A page request's path and query without errors this server did not seal; None when
+    /// there is nothing to remove.
+    pub fn unsealed_removed(&self, path_and_query: &str) -> Option<String> {
+        let (before, query, fragment) = split_url(path_and_query);
+        let pairs = pairs(query);
+        let err = find(&pairs, "__err")?;
+        let path = find(&pairs, "__path").unwrap_or_default();
+        let sealed = find(&pairs, SEAL).is_some_and(|seal| constant_time_eq(seal, &self.seal_of(path, err)));
+        if sealed {
+            return None;
+        }
+        let kept: Vec<&(String, String)> =
+            pairs.iter().filter(|(k, _)| !matches!(k.as_str(), "__path" | "__err" | SEAL)).collect();
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
+        Some(if query.is_empty() { format!("{before}{fragment}") } else { format!("{before}?{query}{fragment}") })
+    }
+}
+
+fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// (everything before `?`, the query, `#fragment` or "").
+fn split_url(url: &str) -> (&str, &str, &str) {
+    let (rest, fragment) = url.find('#').map_or((url, ""), |i| url.split_at(i));
+    let (before, query) = rest.split_once('?').unwrap_or((rest, ""));
+    (before, query, fragment)
+}
+
+fn pairs(query: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+}
+
+fn find<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_errors_stay_and_unsealed_or_altered_ones_go() {
+        let seal = ErrorSeal::new(b"a key of some length for the test");
+        let location = "http://x.test/signin?next=%2Fa&__path=%2Fapi%2Ffn%2Fsign_in&__err=RVJS#form";
+        let sealed = seal.seal(location).unwrap();
+        assert!(sealed.starts_with("http://x.test/signin?next=%2Fa&__path=") && sealed.ends_with("#form"), "{sealed}");
+        let page = sealed.trim_start_matches("http://x.test");
+        assert_eq!(seal.unsealed_removed(page), None, "our own seal is accepted");
+        let altered = page.replace("__err=RVJS", "__err=U1BPT0Y");
+        assert_eq!(seal.unsealed_removed(&altered).as_deref(), Some("/signin?next=%2Fa#form"));
+        assert_eq!(seal.unsealed_removed("/signin?__path=%2Fx&__err=U1BPT0Y").as_deref(), Some("/signin"));
+        assert_eq!(seal.unsealed_removed("/signin?next=%2Fa"), None, "no errors, nothing to do");
+        assert_eq!(seal.seal("/signin?next=%2Fa"), None);
+        let other = ErrorSeal::new(b"another deployment's key, also long");
+        assert!(other.unsealed_removed(page).is_some(), "another key's seal is no seal");
+    }
 }

@@ -511,3 +511,37 @@ async fn the_databases_are_private_at_every_start() {
     }
     assert_eq!(mode("bmw.db"), Some(0o600));
 }
+
+/// Review L4: `?__path=…&__err=…` in a link put the attacker's text on our sign-in page as our
+/// message. Our own no-JS error redirects are sealed; anything else is dropped.
+#[tokio::test]
+async fn a_link_cannot_put_its_own_error_message_on_our_pages() {
+    use base64::Engine;
+    let app = spawn().await;
+    let spoof = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(r#"{"error":"unauthorized","message":"Account locked - call 555-0100"}"#);
+    let link = app.url(&format!("/signin?next=%2Faccount&__path=%2Fapi%2Ffn%2Fsign_in&__err={spoof}"));
+    let res = app.bare().get(&link).send().await.unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/signin?next=%2Faccount", "the errors are dropped, the rest kept");
+    let page = app.bare().get(app.url("/signin?next=%2Faccount")).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Account locked"));
+
+    // Our own redirect still carries its message, and it cannot be edited on the way.
+    app.sign_up(&app.bare(), "lou", PASSWORD).await;
+    let bad = app
+        .bare()
+        .post(app.url("/api/fn/sign_in"))
+        .header("accept", "text/html")
+        .header("referer", app.url("/signin"))
+        .form(&[("username", "lou"), ("password", "wrong-password")])
+        .send()
+        .await
+        .unwrap();
+    let location = bad.headers()["location"].to_str().unwrap().to_string();
+    let page = app.bare().get(&location).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Wrong username or password."), "{location}");
+    let err = location.split("__err=").nth(1).unwrap().split('&').next().unwrap();
+    let edited = app.bare().get(location.replace(err, &spoof)).send().await.unwrap();
+    assert!(edited.status().is_redirection(), "an edited message loses its seal");
+}

@@ -17,8 +17,8 @@ const splits = [
   // `cookie`: what the API's session cookie must look like in the browser.
   { name: 'split-ports', pages: 'http://localhost:3210', api: 'http://localhost:3211', tls: '',
     cookie: { name: 'bmw_access', domain: 'localhost', sameSite: 'Lax', secure: false } },
-  { name: 'split-subdomains', pages: 'https://app.bmw.test:3220', api: 'https://api.bmw.test:3221', tls: 'app.bmw.test,api.bmw.test',
-    cookie: { name: '__Secure-bmw_access', domain: '.bmw.test', sameSite: 'Lax', secure: true } },
+  { name: 'split-subdomains', pages: 'https://app.bmw.example.test:3220', api: 'https://api.bmw.example.test:3221', tls: 'app.bmw.example.test,api.bmw.example.test',
+    cookie: { name: '__Secure-bmw_access', domain: '.bmw.example.test', sameSite: 'Lax', secure: true } },
   { name: 'split-cross-site', pages: 'https://bmw-app.test:3230', api: 'https://bmw-api.test:3231', tls: 'bmw-app.test,bmw-api.test',
     cookie: { name: '__Host-bmw_access', domain: 'bmw-api.test', sameSite: 'None', secure: true } },
 ];

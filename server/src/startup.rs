@@ -212,7 +212,7 @@ fn web_policy(config: &Config, bound: SocketAddr) -> Result<WebPolicy, ConfigErr
     let public = public_origin(config, bound)?;
     let api = config.http.api_origin.clone().unwrap_or_else(|| public.clone());
     let key = if config.http.api_origin.is_some() { "BMW_API_ORIGIN" } else { "BMW_ALLOWED_ORIGINS" };
-    let mut policy = WebPolicy::derive(public, api, config.http.allowed_origins.clone())
+    let mut policy = WebPolicy::derive(public, api, config.http.allowed_origins.clone(), config.http.cookie_site_wide)
         .map_err(|message| ConfigError::Invalid { key, message })?;
     if config.http.role == Role::Web {
         policy.served_origin = policy.public_origin.clone();

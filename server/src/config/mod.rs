@@ -58,6 +58,8 @@ pub struct HttpConfig {
     /// `None` means the public origin.
     pub api_origin: Option<Origin>,
     pub allowed_origins: Vec<Origin>,
+    /// See `HttpSettings::cookie_site_wide`.
+    pub cookie_site_wide: bool,
     pub role: Role,
     pub site_root: Option<PathBuf>,
 }
@@ -268,6 +270,7 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             public_origin,
             api_origin,
             allowed_origins,
+            cookie_site_wide: s.http.cookie_site_wide,
             role,
             site_root: s.http.site_root,
         },

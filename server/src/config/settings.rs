@@ -54,6 +54,21 @@ pub struct HttpSettings {
     #[arg(long, env = "BMW_ALLOWED_ORIGINS", global = true)]
     pub allowed_origins: Option<String>,
 
+    /// Pages and API on sibling hosts that share only their registrable domain (app.example.com
+    /// and api.example.com): accept that the session cookie then goes to every host under that
+    /// domain. Without it such a split is refused; prefer a dedicated subdomain
+    /// (app.bmw.example.com and api.bmw.example.com)
+    #[arg(
+        long,
+        env = "BMW_COOKIE_SITE_WIDE",
+        global = true,
+        num_args = 0..=1,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub cookie_site_wide: bool,
+
     /// Where the built site (wasm, JS, CSS, assets) is [default: target/site, or as cargo-leptos sets it]
     #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,

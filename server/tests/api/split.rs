@@ -70,10 +70,10 @@ async fn the_api_answers_the_pages_origin_with_credentials_and_exposes_what_the_
 async fn sibling_hosts_share_a_domain_cookie_and_a_cross_site_api_a_partitioned_one() {
     let cases = [
         (
-            "https://app.bmw.test",
-            "https://api.bmw.test",
+            "https://app.bmw.example.test",
+            "https://api.bmw.example.test",
             "__Secure-bmw_access",
-            &["Domain=bmw.test", "SameSite=Lax", "Secure"][..],
+            &["Domain=bmw.example.test", "SameSite=Lax", "Secure"][..],
         ),
         (
             "https://bmw-app.test",
@@ -107,4 +107,20 @@ async fn unworkable_topologies_are_refused_at_start_with_the_reason_and_the_fix(
     assert!(lonely.starts_with("BMW_ROLE") && lonely.contains("BMW_API_ORIGIN"), "{lonely}");
     let path = refusal(vec![("BMW_API_ORIGIN", "https://api.bmw.test/v1")]).await;
     assert!(path.starts_with("BMW_API_ORIGIN") && path.contains("no path"), "{path}");
+}
+
+/// Review M2: the cookie's `Domain` was the whole registrable domain. Hosts that share nothing
+/// narrower are refused unless the operator accepts a site-wide cookie, and then warned.
+#[tokio::test]
+async fn a_site_wide_cookie_domain_needs_an_explicit_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = split("api", "https://app.bmw.test", "https://api.bmw.test");
+    let refused = build(dir.path(), &settings).await.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(refused.contains("Domain=bmw.test") && refused.contains("BMW_COOKIE_SITE_WIDE"), "{refused}");
+    let mut accepted = settings.to_vec();
+    accepted.push(("BMW_COOKIE_SITE_WIDE", "true"));
+    let app = spawn_with(&accepted).await;
+    let res = app.sign_up(&app.bare(), "sitewide", PASSWORD).await;
+    let cookie = set_cookie(res.headers(), "__Secure-bmw_access").expect("a cookie");
+    assert!(cookie.contains("Domain=bmw.test"), "{cookie}");
 }

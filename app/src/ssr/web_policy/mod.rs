@@ -20,8 +20,8 @@ pub const CORS_MAX_AGE: Duration = Duration::from_secs(3600);
 pub enum Topology {
     /// Pages and API on one origin.
     SingleOrigin,
-    /// Two origins, one site (another port, or sibling hosts). `shared_domain` is the
-    /// registrable domain when the hosts differ, so the cookie can carry `Domain`.
+    /// Two origins, one site (another port, or sibling hosts). `shared_domain` is the narrowest
+    /// domain both hosts are under when they differ, so the cookie can carry `Domain`.
     SameSite { shared_domain: Option<String> },
     /// Two sites: only `SameSite=None; Secure; Partitioned` cookies reach the API.
     CrossSite,
@@ -44,10 +44,46 @@ pub struct WebPolicy {
     pub warnings: Vec<String>,
 }
 
+/// The narrowest domain two sibling hosts are both under: `bmw.example.com` for
+/// `app.bmw.example.com` and `api.bmw.example.com`. A cookie with that `Domain` goes to every host
+/// under it, so a whole registrable domain (`example.com`: marketing sites, third-party CNAMEs,
+/// forgotten subdomains) needs `site_wide`, and is then named in a start-up warning.
+fn shared_domain(public: &Origin, api: &Origin, site_wide: bool, warnings: &mut Vec<String>) -> Result<String, String> {
+    let labels = |o: &Origin| o.host().rsplit('.').map(str::to_string).collect::<Vec<_>>();
+    let (a, b) = (labels(public), labels(api));
+    let common: Vec<&str> = a.iter().zip(&b).take_while(|(x, y)| x == y).map(|(x, _)| x.as_str()).collect();
+    let domain = common.into_iter().rev().collect::<Vec<_>>().join(".");
+    let registrable = public.registrable_domain();
+    if domain.len() > registrable.len() {
+        return Ok(domain);
+    }
+    if !site_wide {
+        return Err(format!(
+            "{public} and {api} share only the domain {registrable}, so the session cookie would need \
+             `Domain={registrable}` and would go to every host under it (other sites, third-party \
+             CNAMEs, forgotten subdomains), any of which could then take over a session. Fix: put both \
+             under a subdomain of their own (app.bmw.{registrable} and api.bmw.{registrable}: the cookie \
+             is then `Domain=bmw.{registrable}`), or serve one origin, or set BMW_COOKIE_SITE_WIDE=true \
+             to accept that every host under {registrable} receives the session."
+        ));
+    }
+    warnings.push(format!(
+        "BMW_COOKIE_SITE_WIDE: the session cookie has `Domain={registrable}`, so every host under \
+         {registrable} receives it. Trust all of them, or move both hosts under a subdomain of their own."
+    ));
+    Ok(registrable)
+}
+
 impl WebPolicy {
     /// Pages on `public_origin`, server functions and API on `api_origin` (the same origin
-    /// unless split); `extra` origins may call the API with credentials too.
-    pub fn derive(public_origin: Origin, api_origin: Origin, extra: Vec<Origin>) -> Result<WebPolicy, String> {
+    /// unless split); `extra` origins may call the API with credentials too. `site_wide` accepts
+    /// a cookie `Domain` that is a whole registrable domain (see `shared_domain`).
+    pub fn derive(
+        public_origin: Origin,
+        api_origin: Origin,
+        extra: Vec<Origin>,
+        site_wide: bool,
+    ) -> Result<WebPolicy, String> {
         for origin in &extra {
             if !public_origin.https() && origin.https() == public_origin.https() && !origin.same_site(&public_origin) {
                 return Err(format!(
@@ -67,7 +103,10 @@ impl WebPolicy {
                  treat them as different sites and will not share a Secure session. Fix: use the same scheme for both."
             ));
         } else if api_origin.same_site(&public_origin) {
-            let shared_domain = (api_origin.host() != public_origin.host()).then(|| public_origin.registrable_domain());
+            let shared_domain = match api_origin.host() == public_origin.host() {
+                true => None,
+                false => Some(shared_domain(&public_origin, &api_origin, site_wide, &mut warnings)?),
+            };
             let cookies = CookiePolicy::same_site(public_origin.https(), shared_domain.clone());
             (Topology::SameSite { shared_domain }, cookies)
         } else if !public_origin.https() {
@@ -145,7 +184,7 @@ mod tests {
 
     #[test]
     fn loopback_names_are_interchangeable_for_csrf_only() {
-        let policy = WebPolicy::derive(o("http://127.0.0.1:3000"), o("http://127.0.0.1:3000"), vec![]).unwrap();
+        let policy = WebPolicy::derive(o("http://127.0.0.1:3000"), o("http://127.0.0.1:3000"), vec![], false).unwrap();
         assert!(policy.csrf_origins.contains(&o("http://localhost:3000")));
         assert!(!policy.csrf_origins.contains(&o("http://localhost:3001")));
         assert!(policy.cors_origins.is_empty());
@@ -154,10 +193,10 @@ mod tests {
     #[test]
     fn a_cross_site_origin_over_http_is_refused_with_the_fix() {
         let app = o("http://app.test:3000");
-        let err = WebPolicy::derive(app.clone(), app, vec![o("http://other.test:8080")]).unwrap_err();
+        let err = WebPolicy::derive(app.clone(), app, vec![o("http://other.test:8080")], false).unwrap_err();
         assert!(err.contains("https") && err.contains("Fix"), "{err}");
         let local = o("http://localhost:3000");
-        assert!(WebPolicy::derive(local.clone(), local, vec![o("http://localhost:8080")]).is_ok(), "same site");
+        assert!(WebPolicy::derive(local.clone(), local, vec![o("http://localhost:8080")], false).is_ok(), "same site");
     }
 
     fn cookie_line(policy: &WebPolicy) -> String {
@@ -166,18 +205,18 @@ mod tests {
 
     #[test]
     fn the_cookie_follows_the_topology() {
-        let single_https = WebPolicy::derive(o("https://bmw.test"), o("https://bmw.test"), vec![]).unwrap();
+        let single_https = WebPolicy::derive(o("https://bmw.test"), o("https://bmw.test"), vec![], false).unwrap();
         assert_eq!(single_https.topology, Topology::SingleOrigin);
         assert!(
             cookie_line(&single_https).contains("__Host-bmw_access") && cookie_line(&single_https).contains("Secure")
         );
 
-        let ports = WebPolicy::derive(o("http://localhost:3000"), o("http://localhost:8080"), vec![]).unwrap();
+        let ports = WebPolicy::derive(o("http://localhost:3000"), o("http://localhost:8080"), vec![], false).unwrap();
         assert_eq!(ports.topology, Topology::SameSite { shared_domain: None });
         assert!(!cookie_line(&ports).contains("Domain") && cookie_line(&ports).contains("SameSite=Lax"));
         assert_eq!(ports.cors_origins, vec![o("http://localhost:3000")]);
 
-        let siblings = WebPolicy::derive(o("https://app.bmw.test"), o("https://api.bmw.test"), vec![]).unwrap();
+        let siblings = WebPolicy::derive(o("https://app.bmw.test"), o("https://api.bmw.test"), vec![], true).unwrap();
         assert_eq!(siblings.topology, Topology::SameSite { shared_domain: Some("bmw.test".into()) });
         let line = cookie_line(&siblings);
         assert!(
@@ -185,18 +224,45 @@ mod tests {
             "{line}"
         );
 
-        let cross = WebPolicy::derive(o("https://bmw-app.test"), o("https://bmw-api.test"), vec![]).unwrap();
+        let cross = WebPolicy::derive(o("https://bmw-app.test"), o("https://bmw-api.test"), vec![], false).unwrap();
         assert_eq!(cross.topology, Topology::CrossSite);
         let line = cookie_line(&cross);
         assert!(line.contains("SameSite=None") && line.contains("Partitioned") && line.contains("Secure"), "{line}");
         assert!(cross.warnings[0].contains("Safari"));
     }
 
+    /// Review M2: sibling hosts got `Domain=<registrable domain>`, sending the session to every
+    /// host of the organisation.
+    #[test]
+    fn the_cookie_domain_is_the_narrowest_the_two_hosts_share() {
+        let (app, api) = (o("https://app.bmw.example.com"), o("https://api.bmw.example.com"));
+        let policy = WebPolicy::derive(app, api, vec![], false).unwrap();
+        assert_eq!(policy.topology, Topology::SameSite { shared_domain: Some("bmw.example.com".into()) });
+        assert!(cookie_line(&policy).contains("Domain=bmw.example.com"), "{}", cookie_line(&policy));
+        assert!(policy.warnings.is_empty());
+        let deeper =
+            WebPolicy::derive(o("https://a.eu.bmw.example.co.uk"), o("https://b.eu.bmw.example.co.uk"), vec![], false);
+        assert_eq!(deeper.unwrap().topology, Topology::SameSite { shared_domain: Some("eu.bmw.example.co.uk".into()) });
+
+        let err =
+            WebPolicy::derive(o("https://app.example.com"), o("https://api.example.com"), vec![], false).unwrap_err();
+        assert!(
+            err.contains("Domain=example.com") && err.contains("BMW_COOKIE_SITE_WIDE") && err.contains("Fix:"),
+            "{err}"
+        );
+        let apex = WebPolicy::derive(o("https://example.com"), o("https://api.example.com"), vec![], false);
+        assert!(apex.is_err(), "the apex and a subdomain share only the registrable domain");
+        let accepted =
+            WebPolicy::derive(o("https://app.example.com"), o("https://api.example.com"), vec![], true).unwrap();
+        assert!(cookie_line(&accepted).contains("Domain=example.com"));
+        assert!(accepted.warnings[0].contains("every host under example.com"), "{:?}", accepted.warnings);
+    }
+
     #[test]
     fn unworkable_splits_are_refused_with_the_fix() {
-        let err = WebPolicy::derive(o("http://bmw-app.test"), o("http://bmw-api.test"), vec![]).unwrap_err();
+        let err = WebPolicy::derive(o("http://bmw-app.test"), o("http://bmw-api.test"), vec![], false).unwrap_err();
         assert!(err.contains("Fix:") && err.contains("https"), "{err}");
-        let err = WebPolicy::derive(o("http://app.bmw.test"), o("https://api.bmw.test"), vec![]).unwrap_err();
+        let err = WebPolicy::derive(o("http://app.bmw.test"), o("https://api.bmw.test"), vec![], false).unwrap_err();
         assert!(err.contains("same scheme"), "{err}");
     }
 }

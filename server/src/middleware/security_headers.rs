@@ -28,6 +28,15 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // No other window keeps a handle on ours (COOP); nothing of ours is embedded by other sites
+    // without CORS (CORP: the split API is fetched with CORS, which CORP does not apply to); and
+    // of the powerful features only geolocation ("near me") is ours to ask for.
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("geolocation=(self), camera=(), microphone=(), payment=(), usb=()"),
+    );
     if let Ok(value) = HeaderValue::from_str(&csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }

@@ -368,6 +368,9 @@ async fn security_headers_are_on_every_kind_of_response() {
         let h = res.headers();
         assert_eq!(h["x-content-type-options"], "nosniff", "{name}");
         assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin", "{name}");
+        assert_eq!(h["cross-origin-opener-policy"], "same-origin", "{name}");
+        assert_eq!(h["cross-origin-resource-policy"], "same-origin", "{name}");
+        assert!(h["permissions-policy"].to_str().unwrap().contains("camera=()"), "{name}");
         let csp = h["content-security-policy"].to_str().unwrap();
         for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
             assert!(csp.contains(directive), "{name}: {csp}");

@@ -532,15 +532,8 @@ async fn a_link_cannot_put_its_own_error_message_on_our_pages() {
 
     // Our own redirect still carries its message, and it cannot be edited on the way.
     app.sign_up(&app.bare(), "lou", PASSWORD).await;
-    let bad = app
-        .bare()
-        .post(app.url("/api/fn/sign_in"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/signin"))
-        .form(&[("username", "lou"), ("password", "wrong-password")])
-        .send()
-        .await
-        .unwrap();
+    let bad =
+        app.form_post(&app.bare(), "sign_in", "/signin", &[("username", "lou"), ("password", "wrong-password")]).await;
     let location = bad.headers()["location"].to_str().unwrap().to_string();
     let page = app.bare().get(&location).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Wrong username or password."), "{location}");

@@ -542,24 +542,6 @@ async fn ending_sessions_never_touches_bookmarks() {
     assert_eq!(order(&groups(&again, &app).await)[0].2, [(id, 0)]);
 }
 
-/// A plain HTML form post to a server function, as a browser without JavaScript sends it.
-async fn form_post(
-    client: &Client,
-    app: &TestApp,
-    function: &str,
-    from: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/api/fn/{function}")))
-        .header("accept", "text/html")
-        .header("referer", app.url(from))
-        .form(fields)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn server_functions_apply_the_same_rules_and_point_plain_forms_at_the_failed_row() {
     let (_dir, app) = app_with_feed().await;
@@ -569,14 +551,14 @@ async fn server_functions_apply_the_same_rules_and_point_plain_forms_at_the_fail
     let work = new_group(&ann, &app, "Work").await;
     let (home_id, work_id) = (home.to_string(), work.to_string());
 
-    let res = form_post(
-        &ann,
-        &app,
-        "save_stop",
-        "/stops/demo:B",
-        &[("group_id", &home_id), ("stop_id", "demo:B"), ("route_ids[0]", "demo:R1"), ("walk_minutes", "6")],
-    )
-    .await;
+    let res = app
+        .form_post(
+            &ann,
+            "save_stop",
+            "/stops/demo:B",
+            &[("group_id", &home_id), ("stop_id", "demo:B"), ("route_ids[0]", "demo:R1"), ("walk_minutes", "6")],
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(
         res.headers()["location"].to_str().unwrap().trim_end_matches('?'),
@@ -591,7 +573,7 @@ async fn server_functions_apply_the_same_rules_and_point_plain_forms_at_the_fail
     let bookmark = b["id"].as_i64().unwrap().to_string();
 
     // A rename that fails names the group's form, so the page shows the error by that group.
-    let res = form_post(&ann, &app, "rename_group", "/mybm", &[("group_id", &home_id), ("name", "work")]).await;
+    let res = app.form_post(&ann, "rename_group", "/mybm", &[("group_id", &home_id), ("name", "work")]).await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let location = res.headers()["location"].to_str().unwrap().to_string();
     assert!(location.starts_with(&app.url("/mybm?form=group-")), "{location}");
@@ -604,25 +586,25 @@ async fn server_functions_apply_the_same_rules_and_point_plain_forms_at_the_fail
     let page = ann.get(&location).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("You already have a group with this name."), "the page shows the error");
 
-    let res = form_post(
-        &ann,
-        &app,
-        "set_walk",
-        "/mybm",
-        &[("group_id", &home_id), ("bookmark_id", &bookmark), ("walk_minutes", "90")],
-    )
-    .await;
+    let res = app
+        .form_post(
+            &ann,
+            "set_walk",
+            "/mybm",
+            &[("group_id", &home_id), ("bookmark_id", &bookmark), ("walk_minutes", "90")],
+        )
+        .await;
     let location = res.headers()["location"].to_str().unwrap();
     assert!(location.contains(&format!("form=bookmark-{bookmark}")) && location.contains("__err="), "{location}");
 
-    let res = form_post(
-        &ann,
-        &app,
-        "move_bookmark",
-        "/mybm",
-        &[("group_id", &home_id), ("bookmark_id", &bookmark), ("to", &work_id)],
-    )
-    .await;
+    let res = app
+        .form_post(
+            &ann,
+            "move_bookmark",
+            "/mybm",
+            &[("group_id", &home_id), ("bookmark_id", &bookmark), ("to", &work_id)],
+        )
+        .await;
     let location = res.headers()["location"].to_str().unwrap();
     assert_eq!(location.trim_end_matches('?'), app.url("/mybm"), "success goes back to the page");
     assert_eq!(groups(&ann, &app).await[1]["bookmarks"][0]["id"].as_i64().unwrap().to_string(), bookmark);
@@ -633,7 +615,7 @@ async fn server_functions_apply_the_same_rules_and_point_plain_forms_at_the_fail
     let res = app.bare().post(app.url("/api/fn/mybm")).form::<[(&str, &str); 0]>(&[]).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "signed out");
 
-    let res = form_post(&ann, &app, "delete_group", "/mybm?confirm_delete=1", &[("group_id", &work_id)]).await;
+    let res = app.form_post(&ann, "delete_group", "/mybm?confirm_delete=1", &[("group_id", &work_id)]).await;
     assert_eq!(res.headers()["location"], "/mybm");
     assert_eq!(groups(&ann, &app).await.as_array().unwrap().len(), 1);
 }

@@ -218,6 +218,25 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A plain HTML form post to a server function from our page `from`, as a browser without
+    /// JavaScript sends it.
+    pub async fn form_post(
+        &self,
+        client: &reqwest::Client,
+        function: &str,
+        from: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/fn/{function}")))
+            .header("accept", "text/html")
+            .header("referer", self.url(from))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// GET /api/auth/me with exactly these cookies; returns the status.
     pub async fn me_status(&self, cookie: &str) -> reqwest::StatusCode {
         self.bare().get(self.url("/api/auth/me")).header("cookie", cookie).send().await.unwrap().status()

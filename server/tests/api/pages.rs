@@ -117,13 +117,7 @@ async fn form_redirects_never_leave_our_origins() {
     }
     // Our own page as Referer: back to it, with the error.
     let res = app
-        .bare()
-        .post(app.url("/api/fn/sign_in"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/signin"))
-        .form(&[("username", "mia"), ("password", "wrong-password-1")])
-        .send()
-        .await
-        .unwrap();
+        .form_post(&app.bare(), "sign_in", "/signin", &[("username", "mia"), ("password", "wrong-password-1")])
+        .await;
     assert!(res.headers()["location"].to_str().unwrap().starts_with(&app.url("/signin?")));
 }

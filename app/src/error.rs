@@ -35,6 +35,9 @@ pub enum AppError {
     NotFound,
     #[error("This endpoint does not accept that method.")]
     MethodNotAllowed,
+    /// The body is over the limit for every request (`BODY_LIMIT_BYTES`).
+    #[error("The request body is too large: at most {limit} bytes.")]
+    PayloadTooLarge { limit: usize },
     /// Too many failed attempts; the client may retry after this many seconds.
     #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
     Throttled { retry_after: u64 },
@@ -75,6 +78,7 @@ impl AppError {
             Self::Csrf(_) => "csrf",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Throttled { .. } => "throttled",
             Self::Internal(_) => "internal",
         }
@@ -91,6 +95,7 @@ impl AppError {
             Self::Forbidden(_) | Self::Csrf(_) => S::FORBIDDEN,
             Self::NotFound => S::NOT_FOUND,
             Self::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
+            Self::PayloadTooLarge { .. } => S::PAYLOAD_TOO_LARGE,
             Self::Throttled { .. } => S::TOO_MANY_REQUESTS,
             Self::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
@@ -167,6 +172,7 @@ impl From<ErrorBody> for AppError {
             "csrf" => Self::Csrf(message),
             "not_found" => Self::NotFound,
             "method_not_allowed" => Self::MethodNotAllowed,
+            "payload_too_large" => Self::PayloadTooLarge { limit: 0 },
             "throttled" => Self::Throttled { retry_after: retry_after.unwrap_or(1) },
             // Decoding what the server sent: the server logged it already.
             _ => Self::Internal(message),

@@ -5,7 +5,7 @@ use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
 use crate::feeds::refresh::Refresher;
 use crate::middleware::{
-    api_role, cookie_screen, cors, csrf, form_error_seal, security_headers, server_fn_status, session,
+    api_role, body_limit, cookie_screen, cors, csrf, form_error_seal, security_headers, server_fn_status, session,
 };
 use crate::state::AppState;
 use crate::{db, rest, tls};
@@ -298,6 +298,8 @@ fn router(state: AppState, role: Role) -> Router {
         .layer(axum::middleware::from_fn_with_state(policy.clone(), cookie_screen::screen_cookies))
         // Before anything can change state: refuse unsafe requests from untrusted pages.
         .layer(axum::middleware::from_fn_with_state(policy.clone(), csrf::csrf_guard))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit::BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(body_limit::refuse_large_bodies))
         .layer(cors::cors(&policy))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::security_headers))
         .layer(TraceLayer::new_for_http())

@@ -74,7 +74,18 @@ pub fn display_name(raw: &str) -> Result<String, String> {
     if name.chars().any(char::is_control) {
         return Err("Remove control characters.".into());
     }
+    if name.chars().any(is_format) {
+        return Err("Remove invisible or direction-changing characters.".into());
+    }
     Ok(name.to_string())
+}
+
+/// Unicode format characters (category Cf) that hide text or reverse its direction: a name
+/// shown to others (the sessions list, a future share) must read as it is stored.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 /// Validates every field and reports all problems at once.
@@ -107,6 +118,15 @@ mod tests {
         assert!(username(&"a".repeat(33)).is_err());
         assert!(username("a b c").is_err());
         assert!(username("ünï").is_err());
+    }
+
+    #[test]
+    fn names_refuse_invisible_and_direction_changing_characters() {
+        assert!(display_name("Ann Lee").is_ok());
+        assert!(display_name("Zoë Ünal").is_ok());
+        for bad in ["Ann\u{202E}eeL", "A\u{200B}nn", "Ann\u{2066}x", "\u{FEFF}Ann"] {
+            assert!(display_name(bad).unwrap_err().contains("invisible"), "{bad:?}");
+        }
     }
 
     #[test]

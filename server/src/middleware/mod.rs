@@ -2,6 +2,7 @@
 //! docs/architecture.md for the picture.
 
 pub mod api_role;
+pub mod body_limit;
 pub mod cookie_screen;
 pub mod cors;
 pub mod csrf;

@@ -541,3 +541,49 @@ async fn a_link_cannot_put_its_own_error_message_on_our_pages() {
     let edited = app.bare().get(location.replace(err, &spoof)).send().await.unwrap();
     assert!(edited.status().is_redirection(), "an edited message loses its seal");
 }
+
+/// Review M4/M5: bodies were read up to axum's 2 MB default, and an over-long username went
+/// into the throttle's keys and the database before anything checked it.
+#[tokio::test]
+async fn large_bodies_and_over_long_credentials_cost_nothing() {
+    let app = spawn().await;
+    let huge = "u".repeat(64 * 1024);
+    for path in ["/api/auth/signin", "/api/fn/sign_in"] {
+        let res =
+            app.bare().post(app.url(path)).json(&json!({"username": huge, "password": PASSWORD})).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+        assert_eq!(json_body(res).await["error"], "payload_too_large", "{path}");
+    }
+    // Under the body limit but over the field limits: refused at once, and never throttled.
+    let long_name = "u".repeat(200);
+    let long_password = "p".repeat(200);
+    for _ in 0..10 {
+        for (username, password) in [(long_name.as_str(), PASSWORD), ("target", long_password.as_str())] {
+            let res = app
+                .bare()
+                .post(app.url("/api/auth/signin"))
+                .json(&json!({"username": username, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+    }
+    app.signed_up("target", PASSWORD).await;
+    assert_eq!(app.sign_in_raw("target", PASSWORD, "t").await.status(), StatusCode::OK, "no backoff was charged");
+}
+
+/// Review Info: a display name could carry bidi overrides and zero-width characters.
+#[tokio::test]
+async fn names_cannot_hide_or_reverse_text() {
+    let app = spawn().await;
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/signup"))
+        .json(&json!({"username": "bidi", "password": PASSWORD, "email": "bidi@example.com", "name": "Ann\u{202E}eeL"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json_body(res).await["fields"]["name"].as_str().unwrap().contains("invisible"));
+}

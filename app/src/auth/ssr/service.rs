@@ -110,17 +110,20 @@ impl AuthService {
         if !missing.is_empty() {
             return Err(AppError::Validation(missing));
         }
+        // No account has an over-long name or password: answer before any throttle, database
+        // or hash work, so such input costs nothing and cannot bloat the throttle's keys.
+        if username.chars().count() > *validate::USERNAME_LEN.end()
+            || password.chars().count() > *validate::PASSWORD_LEN.end()
+        {
+            return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
+        }
         let username = validate::normalize_username(username);
         let ip = client.ip.as_deref();
         // Reserved before any hashing, and keyed by the name whether or not it exists.
         self.throttle.reserve(&username, ip).map_err(|retry_after| AppError::Throttled { retry_after })?;
-        // Over-long input cannot match any stored password: verify an empty attempt against the
-        // dummy instead, so it costs the same as a real attempt and no more.
         let found = store::find_credentials(&self.db, &username).await?;
-        let too_long = password.chars().count() > *validate::PASSWORD_LEN.end();
-        let stored = found.as_ref().map(|(_, hash)| hash.clone()).filter(|_| !too_long);
-        let attempt = if too_long { String::new() } else { password.to_string() };
-        let valid = self.passwords.verify(attempt, stored).await?;
+        let stored = found.as_ref().map(|(_, hash)| hash.clone());
+        let valid = self.passwords.verify(password.to_string(), stored).await?;
         let (user, stored_hash) = match found {
             Some(found) if valid => found,
             _ => return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into())),

@@ -94,7 +94,17 @@ impl WebPolicy {
                 ));
             }
         }
-        let mut warnings = vec![];
+        let mut warnings: Vec<String> = extra
+            .iter()
+            .filter(|o| o.https() && !public_origin.https())
+            .map(|o| {
+                format!(
+                    "BMW_ALLOWED_ORIGINS: {o} is https but the public origin {public_origin} is http, so the \
+                     session cookies are not Secure and a page on {o} reaches a session sent in clear text. \
+                     Serve BMW over https too (BMW_PUBLIC_ORIGIN=https://…)."
+                )
+            })
+            .collect();
         let (topology, cookies) = if api_origin == public_origin {
             (Topology::SingleOrigin, CookiePolicy::single_origin(public_origin.https()))
         } else if api_origin.https() != public_origin.https() {
@@ -256,6 +266,17 @@ mod tests {
             WebPolicy::derive(o("https://app.example.com"), o("https://api.example.com"), vec![], true).unwrap();
         assert!(cookie_line(&accepted).contains("Domain=example.com"));
         assert!(accepted.warnings[0].contains("every host under example.com"), "{:?}", accepted.warnings);
+    }
+
+    /// Review Info: an https origin allowed next to an http public origin deserves a word.
+    #[test]
+    fn an_https_allowed_origin_beside_an_http_site_is_warned_about() {
+        let local = o("http://localhost:3000");
+        let policy = WebPolicy::derive(local.clone(), local, vec![o("https://localhost:8443")], false).unwrap();
+        assert!(policy.warnings.iter().any(|w| w.contains("https://localhost:8443") && w.contains("clear text")));
+        let quiet =
+            WebPolicy::derive(o("https://bmw.test"), o("https://bmw.test"), vec![o("https://x.bmw.test")], false);
+        assert!(quiet.unwrap().warnings.is_empty());
     }
 
     #[test]

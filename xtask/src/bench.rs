@@ -4,7 +4,7 @@
 //! Figures are reported as ratios to `/healthz` measured in the same run, because absolute
 //! numbers on shared 2-core machines vary from run to run.
 
-use crate::dist::{self, Image, TempDir};
+use crate::dist::{self, Image, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
 
@@ -29,28 +29,7 @@ pub fn run() -> Result<(), String> {
         &[("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{PORT}"))],
     )?;
     server.wait_until_healthy()?;
-    let signup =
-        r#"{"username":"bench","password":"quiet-lantern-meadow-7","email":"bench@example.com","name":"Bench"}"#;
-    let headers = curl(&[
-        "-sS",
-        "-o",
-        "/dev/null",
-        "-D",
-        "-",
-        "-H",
-        "content-type: application/json",
-        "-d",
-        signup,
-        &server.url("/api/auth/signup"),
-    ])
-    .ok_or("sign-up for the benchmark failed")?;
-    let access = headers
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: bmw_access=").or_else(|| l.strip_prefix("Set-Cookie: bmw_access=")))
-        .and_then(|v| v.split(';').next())
-        .ok_or("no access cookie in the sign-up answer")?
-        .to_string();
-    let cookie = format!("Cookie: bmw_access={access}");
+    let cookie = format!("Cookie: {}", sign_up(&server, "bench")?);
 
     let baseline = wrk(&server.url("/healthz"), None)?;
     report.push(String::new());
@@ -102,8 +81,27 @@ fn wasm_opt_effect() -> Result<String, String> {
     ))
 }
 
-pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
-    let mut args = vec!["-t1", "-c32", "-d10s"];
+/// Signs a bench user up on `server`; returns its access cookie (`bmw_access=…`).
+pub fn sign_up(server: &Server, username: &str) -> Result<String, String> {
+    let body = format!(
+        r#"{{"username":"{username}","password":"quiet-lantern-meadow-7","email":"{username}@example.com","name":"Bench"}}"#
+    );
+    let headers = Cmd::new("curl")
+        .args(["-sS", "-o", "/dev/null", "-D", "-", "-H", "content-type: application/json", "-d", &body])
+        .arg(server.url("/api/auth/signup"))
+        .output()
+        .ok_or("the benchmark's sign-up failed")?;
+    headers
+        .lines()
+        .find_map(|l| l.to_ascii_lowercase().starts_with("set-cookie: bmw_access=").then(|| l[12..].to_string()))
+        .and_then(|v| v.split(';').next().map(str::to_string))
+        .ok_or_else(|| format!("no access cookie in the sign-up answer:\n{headers}"))
+}
+
+/// Runs wrk with `flags` against `url` (with one extra header); its output, or an error if any
+/// answer was not 2xx.
+fn run_wrk(flags: &[&str], url: &str, header: Option<&str>) -> Result<String, String> {
+    let mut args = flags.to_vec();
     if let Some(h) = header {
         args.extend(["-H", h]);
     }
@@ -112,14 +110,15 @@ pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
     if out.contains("Non-2xx") {
         return Err(format!("{url}: wrk saw non-2xx answers:\n{out}"));
     }
+    Ok(out)
+}
+
+pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
+    let out = run_wrk(&["-t1", "-c32", "-d10s"], url, header)?;
     out.lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())
         .ok_or_else(|| format!("cannot read wrk output:\n{out}"))
-}
-
-fn curl(args: &[&str]) -> Option<String> {
-    Cmd::new("curl").args(args).output()
 }
 
 /// Latency percentiles at one connection (one request at a time), as wrk prints them.
@@ -133,15 +132,7 @@ pub fn latency(url: &str) -> Result<Latency, String> {
 }
 
 pub fn latency_with(url: &str, header: Option<&str>) -> Result<Latency, String> {
-    let mut args = vec!["-t1", "-c1", "-d10s", "--latency"];
-    if let Some(h) = header {
-        args.extend(["-H", h]);
-    }
-    args.push(url);
-    let out = Cmd::new("wrk").args(args).output().ok_or("wrk failed")?;
-    if out.contains("Non-2xx") {
-        return Err(format!("{url}: wrk saw non-2xx answers:\n{out}"));
-    }
+    let out = run_wrk(&["-t1", "-c1", "-d10s", "--latency"], url, header)?;
     let percentile = |p: &str| {
         out.lines()
             .find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_string()))

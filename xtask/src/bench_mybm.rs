@@ -12,7 +12,7 @@ const GROUPS: usize = 4;
 const PER_GROUP: usize = 5;
 
 pub fn measure(server: &Server, stops: &[String]) -> Result<Vec<String>, String> {
-    let cookie = sign_up(server)?;
+    let cookie = bench::sign_up(server, "mybm")?;
     let mut groups = vec![first_group(server, &cookie)?];
     for name in ["Work", "Gym", "Friends"].iter().take(GROUPS - 1) {
         groups.push(id_in(&post(server, &cookie, "/api/bm-groups", &format!(r#"{{"name":"{name}"}}"#))?)?);
@@ -46,21 +46,6 @@ pub fn measure(server: &Server, stops: &[String]) -> Result<Vec<String>, String>
             api_rps / home
         ),
     ])
-}
-
-/// Signs a bench user up; returns the access cookie (`bmw_access=…`).
-fn sign_up(server: &Server) -> Result<String, String> {
-    let body = r#"{"username":"mybm","password":"quiet-lantern-meadow-7","email":"mybm@example.com","name":"MyBM"}"#;
-    let headers = Cmd::new("curl")
-        .args(["-sS", "-o", "/dev/null", "-D", "-", "-H", "content-type: application/json", "-d", body])
-        .arg(server.url("/api/auth/signup"))
-        .output()
-        .ok_or("the benchmark's sign-up failed")?;
-    headers
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().starts_with("set-cookie: bmw_access=").then(|| l[12..].to_string()))
-        .and_then(|v| v.split(';').next().map(str::to_string))
-        .ok_or_else(|| format!("no access cookie in the sign-up answer:\n{headers}"))
 }
 
 fn first_group(server: &Server, cookie: &str) -> Result<String, String> {

@@ -14,7 +14,7 @@ use crate::bookmarks::validate::{self, MAX_BOOKMARKS_PER_GROUP, MAX_GROUPS};
 use crate::error::AppError;
 use crate::ssr::clock::SharedClock;
 use crate::ssr::db::Db;
-use crate::transit::model::{RouteId, StopId};
+use crate::transit::model::{RouteId, StopDetail, StopId};
 use crate::transit::ssr::many::Wanted;
 use crate::transit::ssr::service::TransitService;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
@@ -107,13 +107,7 @@ impl BookmarksService {
                 "Say which stop to save (stop_id, such as \"caltrain:place_MLBR\").",
             ));
         }
-        let stop = match self.transit.stop(&new.stop_id).await {
-            Ok(stop) => stop,
-            Err(AppError::NotFound) => {
-                return Err(AppError::validation("stop_id", "There is no such stop in the imported feeds."));
-            }
-            Err(other) => return Err(other),
-        };
+        let stop = self.stop_in_feed(&new.stop_id, "stop_id", "There is no such stop in the imported feeds.").await?;
         let routes = chosen_routes(new.route_ids.as_deref().unwrap_or_default(), &stop.routes)?;
         let mut tx = self.write().await?;
         store::group(&mut tx, user, group).await?.ok_or(AppError::NotFound)?;
@@ -160,16 +154,8 @@ impl BookmarksService {
             store::set_walk(&mut tx, id, minutes).await?;
         }
         if let Some(route_ids) = &change.route_ids {
-            let stop = match self.transit.stop(&StopId(row.stop_id.clone())).await {
-                Ok(stop) => stop,
-                Err(AppError::NotFound) => {
-                    return Err(AppError::validation(
-                        "route_ids",
-                        "This stop is no longer in the feed, so its routes cannot be chosen.",
-                    ));
-                }
-                Err(other) => return Err(other),
-            };
+            let missing = "This stop is no longer in the feed, so its routes cannot be chosen.";
+            let stop = self.stop_in_feed(&StopId(row.stop_id.clone()), "route_ids", missing).await?;
             store::set_routes(&mut tx, id, &chosen_routes(route_ids, &stop.routes)?).await?;
         }
         let target = change.group_id.unwrap_or(group);
@@ -266,6 +252,14 @@ impl BookmarksService {
             })
             .collect();
         Ok(MyBm { at_unix: at.as_second(), groups })
+    }
+
+    /// The stop as the feeds have it now; a stop they lack is the input's fault (`field`, 422).
+    async fn stop_in_feed(&self, id: &StopId, field: &str, missing: &str) -> Result<StopDetail, AppError> {
+        match self.transit.stop(id).await {
+            Err(AppError::NotFound) => Err(AppError::validation(field, missing)),
+            other => other,
+        }
     }
 
     pub async fn bookmark(&self, user: UserId, group: GroupId, id: BookmarkId) -> Result<Bookmark, AppError> {

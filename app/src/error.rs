@@ -41,6 +41,9 @@ pub enum AppError {
     /// Too many failed attempts; the client may retry after this many seconds.
     #[error("Too many failed attempts. Try again in {retry_after} seconds.")]
     Throttled { retry_after: u64 },
+    /// Too much password hashing queued already (sign-up floods); nothing was done.
+    #[error("The server is busy. Try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
     /// Something failed on our side. The detail is logged where it is created (see
     /// [`AppError::internal`]), never sent.
     #[error("Something went wrong on our side. Please try again.")]
@@ -80,6 +83,7 @@ impl AppError {
             Self::MethodNotAllowed => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::Throttled { .. } => "throttled",
+            Self::Busy { .. } => "busy",
             Self::Internal(_) => "internal",
         }
     }
@@ -97,6 +101,7 @@ impl AppError {
             Self::MethodNotAllowed => S::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => S::PAYLOAD_TOO_LARGE,
             Self::Throttled { .. } => S::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => S::SERVICE_UNAVAILABLE,
             Self::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
@@ -136,7 +141,7 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<FieldErrors>,
-    /// Seconds to wait, for `throttled` (also sent as the `Retry-After` header).
+    /// Seconds to wait, for `throttled` and `busy` (also sent as the `Retry-After` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
@@ -149,7 +154,7 @@ impl From<AppError> for ErrorBody {
             _ => None,
         };
         let retry_after = match err {
-            AppError::Throttled { retry_after } => Some(retry_after),
+            AppError::Throttled { retry_after } | AppError::Busy { retry_after } => Some(retry_after),
             _ => None,
         };
         ErrorBody { error: err.code().into(), message: err.to_string(), fields, retry_after }
@@ -174,6 +179,7 @@ impl From<ErrorBody> for AppError {
             "method_not_allowed" => Self::MethodNotAllowed,
             "payload_too_large" => Self::PayloadTooLarge { limit: 0 },
             "throttled" => Self::Throttled { retry_after: retry_after.unwrap_or(1) },
+            "busy" => Self::Busy { retry_after: retry_after.unwrap_or(1) },
             // Decoding what the server sent: the server logged it already.
             _ => Self::Internal(message),
         }

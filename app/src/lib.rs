@@ -1,8 +1,9 @@
 //! BMW (Bus · Metro · Walk): the Leptos app, compiled twice: for the server (`ssr`) and for
 //! the browser (`hydrate`).
 //!
-//! - Features live in their own folders: [`auth`] (accounts and sign-in sessions) and
-//!   [`transit`] (GTFS feeds: search, departure boards, routes). Each holds
+//! - Features live in their own folders: [`auth`] (accounts and sign-in sessions),
+//!   [`transit`] (GTFS feeds: search, departure boards, routes) and [`doctor`] (the cookie and
+//!   CORS doctor). Each holds
 //!   its model, input rules, server functions, pages and components, and its server-only code
 //!   in an `ssr` module.
 //! - Shared, feature-agnostic parts: [`error`], [`ui`] (form parts, formatting), [`client`]
@@ -16,6 +17,7 @@
 pub mod auth;
 pub mod bookmarks;
 pub mod client;
+pub mod doctor;
 pub mod error;
 pub mod home;
 pub mod layout;

@@ -2,6 +2,7 @@
 
 use crate::auth::pages::{AccountPage, SignInPage, SignUpPage};
 use crate::bookmarks::pages::MyBmPage;
+use crate::doctor::pages::DoctorPage;
 use crate::home::HomePage;
 use crate::layout::Layout;
 use crate::not_found::NotFound;
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stops") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("stops/:id") view=StopPage ssr=SsrMode::Async/>
                     <Route path=path!("routes/:id") view=RoutePage ssr=SsrMode::Async/>
+                    <Route path=path!("doctor") view=DoctorPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

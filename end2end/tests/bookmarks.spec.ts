@@ -64,7 +64,11 @@ test('sign up → search → save → MyBM shows it → walk time → reorder �
   await millbrae.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(millbrae).toContainText('12 min walk');
 
-  // Reorder with the arrow buttons.
+  // Reorder with the arrow buttons, in the row's editor.
+  await millbrae.getByRole('link', { name: 'Done' }).click();
+  await expect(millbrae.getByLabel('Walk to the stop (min)')).toHaveCount(0);
+  const burlingame = bookmarks(page).filter({ hasText: 'Burlingame' });
+  await burlingame.getByText('Edit', { exact: true }).click();
   await page.getByRole('button', { name: 'Move Burlingame Station up' }).click();
   await expect(bookmarks(page).first()).toContainText('Burlingame');
   await expect(page.getByRole('button', { name: 'Move Burlingame Station up' })).toBeDisabled();
@@ -81,7 +85,6 @@ test('sign up → search → save → MyBM shows it → walk time → reorder �
   await expect(group(page, 'Work').getByTestId('bookmark')).toContainText('Millbrae');
 
   // Remove Burlingame.
-  const burlingame = bookmarks(page).filter({ hasText: 'Burlingame' });
   await burlingame.getByText('Edit', { exact: true }).click();
   await burlingame.getByRole('button', { name: 'Remove from MyBM' }).click();
   await expect(bookmarks(page)).toHaveCount(1);

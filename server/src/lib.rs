@@ -7,6 +7,7 @@
 pub mod config;
 pub mod data_dir;
 pub mod db;
+pub mod doctor;
 pub mod feeds;
 pub mod middleware;
 pub mod rest;

@@ -1,6 +1,6 @@
 //! `bmw`: thin entry point. Everything else is in `startup`.
 
-use server::config::{Command, Config};
+use server::config::{Command, Config, ConfigError};
 use server::startup::{self, Application};
 use std::process::ExitCode;
 
@@ -8,17 +8,19 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     server::telemetry::init();
     match run().await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("bmw: {err}");
-            ExitCode::FAILURE
+            // A setting that cannot work is a usage error, like a malformed flag (clap: 2).
+            if err.is::<ConfigError>() { ExitCode::from(2) } else { ExitCode::FAILURE }
         }
     }
 }
 
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
+async fn run() -> Result<ExitCode, Box<dyn std::error::Error>> {
     let (cli, config) = Config::load(std::env::args_os().collect())?;
     match cli.command.unwrap_or(Command::Serve) {
+        Command::Doctor(args) => return Ok(server::doctor::run(*args, &config).await),
         Command::Migrate => {
             startup::migrate(&config).await?;
             println!(
@@ -34,5 +36,5 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             app.run_until(server::shutdown::signal()).await?;
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use crate::middleware::{
 use crate::state::AppState;
 use crate::{db, rest, tls};
 use app::App;
-use app::auth::ssr::service::{AuthService, Lifetimes};
+use app::auth::ssr::service::{AuthService, Lifetimes, Limits};
 use app::auth::ssr::tokens::TokenIssuer;
 use app::bookmarks::ssr::service::BookmarksService;
 use app::shell;
@@ -58,6 +58,7 @@ pub struct Application {
     redirect: Option<(TcpListener, Origin)>,
     /// Imports and refreshes the configured feeds while serving.
     refresher: Option<Refresher>,
+    auth: Arc<AuthService>,
 }
 
 impl Application {
@@ -86,6 +87,8 @@ impl Application {
             .map_err(|e| ConfigError::Secret(format!("BMW_JWT_SECRET / BMW_JWT_PREVIOUS_SECRETS: {e}")))?;
         let lifetimes =
             Lifetimes { session: config.auth.refresh_ttl, idle: config.auth.session_idle, grace: REFRESH_GRACE };
+        let limits =
+            Limits { sign_ups_per_address: config.auth.sign_ups_per_address, max_sessions: config.auth.max_sessions };
         let http = &config.http;
         let listener = TcpListener::bind(http.site_addr).await.map_err(|e| StartupError::Bind(http.site_addr, e))?;
         let bound = listener.local_addr().map_err(|e| StartupError::Bind(http.site_addr, e))?;
@@ -106,7 +109,7 @@ impl Application {
         let transit = Arc::new(TransitService::new(catalog, clock.clone()));
         let state = AppState {
             leptos_options,
-            auth: Arc::new(AuthService::new(pool.clone(), tokens, lifetimes, clock.clone())),
+            auth: Arc::new(AuthService::new(pool.clone(), tokens, lifetimes, limits, clock.clone())),
             bookmarks: Arc::new(BookmarksService::new(pool, transit.clone(), clock.clone())),
             transit,
             policy: Arc::new(policy),
@@ -120,7 +123,12 @@ impl Application {
             )),
             None => None,
         };
-        Ok(Self { listener, router: router(state, http.role), tls, redirect, refresher })
+        let auth = state.auth.clone();
+        // Once before serving (the hourly job's first round), so a restart starts clean.
+        if let Err(err) = auth.purge().await {
+            tracing::warn!(%err, "cannot purge ended sessions");
+        }
+        Ok(Self { listener, router: router(state, http.role), tls, redirect, refresher, auth })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -135,10 +143,12 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let mut app = self;
         let refresher = app.refresher.take().map(Refresher::spawn);
+        let purger = tokio::spawn(purge_sessions(app.auth.clone()));
         let served = app.serve(shutdown).await;
         if let Some(job) = refresher {
             job.abort();
         }
+        purger.abort();
         served
     }
 
@@ -163,6 +173,23 @@ impl Application {
             stopper.graceful_shutdown(Some(Duration::from_secs(10)));
         });
         axum_server::from_tcp_rustls(self.listener.into_std()?, tls)?.handle(handle).serve(service).await
+    }
+}
+
+/// Ended sessions and old spent refresh tokens go at start (in `build`) and then every hour,
+/// so the tables stay the size of the live sessions.
+async fn purge_sessions(auth: Arc<AuthService>) {
+    let hour = Duration::from_secs(3600);
+    let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+    loop {
+        every.tick().await;
+        match auth.purge().await {
+            Ok((0, 0)) => {}
+            Ok((sessions, tokens)) => {
+                tracing::info!(sessions, tokens, "purged ended sessions and spent refresh tokens");
+            }
+            Err(err) => tracing::warn!(%err, "cannot purge ended sessions"),
+        }
     }
 }
 
@@ -226,7 +253,7 @@ fn web_policy(config: &Config, bound: SocketAddr) -> Result<WebPolicy, ConfigErr
 
 /// The configured public origin, or else the scheme we serve plus the first self-signed name
 /// or the address actually bound (so port 0 becomes the real port).
-fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigError> {
+pub fn public_origin(config: &Config, bound: SocketAddr) -> Result<Origin, ConfigError> {
     if let Some(origin) = &config.http.public_origin {
         return Ok(origin.clone());
     }

@@ -8,7 +8,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let retry_after = match self {
-            AppError::Throttled { retry_after } => Some(retry_after),
+            AppError::Throttled { retry_after } | AppError::Busy { retry_after } => Some(retry_after),
             _ => None,
         };
         let mut response = (status, axum::Json(ErrorBody::from(self))).into_response();

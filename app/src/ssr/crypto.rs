@@ -1,4 +1,4 @@
-//! Unguessable identifiers and tokens from the OS CSPRNG, and the digest that stores them.
+//! Unguessable identifiers and tokens from the OS CSPRNG, the digest that stores them, and HMAC.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};
@@ -15,6 +15,14 @@ pub fn token(n: usize) -> String {
 /// 256 bits of entropy, so there is nothing to brute-force and no need for a slow hash.
 pub fn sha256_hex(value: impl AsRef<[u8]>) -> String {
     hex(&Sha256::digest(value.as_ref()))
+}
+
+/// HMAC-SHA256 of `data` under `key`.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(data);
+    mac.finalize().into_bytes().to_vec()
 }
 
 /// Lower-case hex of `bytes`.

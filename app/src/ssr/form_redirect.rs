@@ -55,11 +55,11 @@ const SEAL: &str = "__seal";
 
 impl ErrorSeal {
     pub fn new(jwt_secret: &[u8]) -> Self {
-        Self { key: mac(jwt_secret, b"bmw: sealed form errors") }
+        Self { key: crate::ssr::crypto::hmac_sha256(jwt_secret, b"bmw: sealed form errors") }
     }
 
     fn seal_of(&self, path: &str, err: &str) -> String {
-        crate::ssr::crypto::hex(&mac(&self.key, format!("{path}\n{err}").as_bytes()))
+        crate::ssr::crypto::hex(&crate::ssr::crypto::hmac_sha256(&self.key, format!("{path}\n{err}").as_bytes()))
     }
 
     /// A redirect's `Location` with its errors sealed; None when it carries none.
@@ -89,13 +89,6 @@ impl ErrorSeal {
         let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
         Some(if query.is_empty() { format!("{before}{fragment}") } else { format!("{before}?{query}{fragment}") })
     }
-}
-
-fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

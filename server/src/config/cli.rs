@@ -40,6 +40,10 @@ pub enum Command {
         #[command(subcommand)]
         command: GtfsCommand,
     },
+    /// The cookie and CORS doctor: what browsers will do with the session cookies for the
+    /// configured origins (or --public-origin/--api-origin), or, with --check, a live check of
+    /// any deployment.
+    Doctor(Box<crate::doctor::DoctorArgs>),
 }
 
 #[derive(Debug, Clone, Subcommand, PartialEq, Eq)]

@@ -123,6 +123,8 @@ pub struct AuthConfig {
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
     pub session_idle: Duration,
+    pub sign_ups_per_address: u32,
+    pub max_sessions: u32,
     /// From the environment or the file; `None` means "use or create the one in the data dir".
     pub jwt_secret: Option<String>,
     /// Older keys still accepted for verification.
@@ -279,6 +281,8 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             access_ttl: Duration::from_secs(access_ttl),
             refresh_ttl: Duration::from_secs(refresh_ttl),
             session_idle: Duration::from_secs(session_idle),
+            sign_ups_per_address: s.auth.sign_ups_per_address,
+            max_sessions: s.auth.max_sessions,
             jwt_previous_secrets: comma_separated(secrets.jwt_previous_secrets.as_deref()).map(String::from).collect(),
             jwt_secret: secrets.jwt_secret,
         },

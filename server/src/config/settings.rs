@@ -123,6 +123,16 @@ pub struct AuthSettings {
     /// A session unused for this many seconds ends (7 days)
     #[arg(long, env = "BMW_SESSION_IDLE_SECS", default_value = "604800", global = true)]
     pub session_idle_secs: u64,
+
+    /// Sign-ups one client address may make per hour before each further one must wait (1 s,
+    /// 2 s, 4 s… up to 10 min). Raise it for many users behind one address (a campus NAT).
+    #[arg(long, env = "BMW_SIGN_UPS_PER_ADDRESS", default_value = "10", global = true)]
+    pub sign_ups_per_address: u32,
+
+    /// Most live sessions per account; a new sign-in ends the least recently used beyond it.
+    #[arg(long, env = "BMW_MAX_SESSIONS", default_value = "20", global = true,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max_sessions: u32,
 }
 
 /// Built-in HTTPS.

@@ -106,6 +106,9 @@ async fn a_token_signed_with_a_previous_key_works_until_that_key_is_removed() {
     assert_eq!(third.me_status(&tokens.access_only()).await, StatusCode::UNAUTHORIZED, "old key removed");
 }
 
+/// The grace window for replays of a spent refresh token (`startup::REFRESH_GRACE`).
+const GRACE: Duration = Duration::from_secs(10);
+
 #[tokio::test]
 async fn refresh_token_reuse_revokes_the_whole_session() {
     let app = spawn().await;
@@ -113,8 +116,9 @@ async fn refresh_token_reuse_revokes_the_whole_session() {
     let res =
         app.bare().post(app.url("/api/auth/refresh")).header("cookie", original.refresh_only()).send().await.unwrap();
     let rotated = Tokens::from_headers(res.headers());
-    // The single grace replay, then the theft.
+    // A replay inside the grace window is a race between tabs; after it, a theft.
     assert_eq!(app.refresh_status(&original).await, StatusCode::OK);
+    app.advance(GRACE + Duration::from_secs(1));
     assert_eq!(app.refresh_status(&original).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.refresh_status(&rotated).await, StatusCode::UNAUTHORIZED, "newest refresh token revoked");
     assert_eq!(app.me_status(&rotated.access_only()).await, StatusCode::UNAUTHORIZED, "access token revoked at once");
@@ -127,6 +131,85 @@ async fn two_tabs_refreshing_at_once_both_stay_signed_in() {
     let (a, b) = tokio::join!(app.refresh_status(&tokens), app.refresh_status(&tokens));
     assert_eq!((a, b), (StatusCode::OK, StatusCode::OK));
     assert_eq!(app.me_status(&tokens.access_only()).await, StatusCode::OK, "the session survives");
+}
+
+/// Review L1: a third parallel refresh used to revoke the session (restored tabs, a page's
+/// parallel calls). Now any number get the same successor, and the session lives on.
+#[tokio::test]
+async fn any_number_of_parallel_refreshes_sign_nobody_out() {
+    let app = spawn().await;
+    let tokens = app.signed_up("manytabs", PASSWORD).await;
+    let refreshes =
+        (0..6).map(|_| app.bare().post(app.url("/api/auth/refresh")).header("cookie", tokens.refresh_only()));
+    let answers = all_at_once(refreshes).await;
+    let successors: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|res| {
+            assert_eq!(res.status(), StatusCode::OK);
+            Tokens::from_headers(res.headers()).refresh
+        })
+        .collect();
+    assert_eq!(successors.len(), 1, "one successor for every replay: {successors:?}");
+    let next = Tokens { access: tokens.access.clone(), refresh: successors.into_iter().next().unwrap() };
+    assert_eq!(app.refresh_status(&next).await, StatusCode::OK, "and it is live");
+}
+
+/// Review L2: a thief replaying a stolen token inside the grace window used to get a chain of
+/// their own that reuse detection never saw. Now the replay joins the victim's chain, so the
+/// later of the two to spend it is caught, and the session ends for both.
+#[tokio::test]
+async fn a_grace_replay_joins_the_chain_instead_of_forking_it() {
+    let app = spawn().await;
+    let stolen = app.signed_up("forked", PASSWORD).await;
+    let refresh = |cookie: String| app.bare().post(app.url("/api/auth/refresh")).header("cookie", cookie).send();
+    let victims = Tokens::from_headers(refresh(stolen.refresh_only()).await.unwrap().headers());
+    let thiefs = Tokens::from_headers(refresh(stolen.refresh_only()).await.unwrap().headers());
+    assert_eq!(thiefs.refresh, victims.refresh, "the replay got the victim's successor, not a new branch");
+    let victims_next = refresh(victims.refresh_only()).await.unwrap();
+    assert_eq!(victims_next.status(), StatusCode::OK);
+    let victims_next = Tokens::from_headers(victims_next.headers());
+    app.advance(GRACE + Duration::from_secs(1));
+    assert_eq!(app.refresh_status(&thiefs).await, StatusCode::UNAUTHORIZED, "the thief's later use is reuse");
+    assert_eq!(app.refresh_status(&victims_next).await, StatusCode::UNAUTHORIZED, "and the session is revoked");
+}
+
+/// Review L1 (the forced sign-out from a sibling host): another site's images must not spend
+/// the refresh cookie. Only our pages, navigations, and non-browser clients renew a session.
+#[tokio::test]
+async fn other_sites_subresources_do_not_renew_a_session() {
+    let app = spawn().await;
+    let tokens = app.signed_up("imgs", PASSWORD).await;
+    let images = (0..5).map(|_| {
+        app.bare()
+            .get(app.url("/"))
+            .header("cookie", tokens.refresh_only())
+            .header("sec-fetch-site", "same-site")
+            .header("sec-fetch-mode", "no-cors")
+            .header("sec-fetch-dest", "image")
+    });
+    for res in all_at_once(images).await {
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(cookie_value(res.headers(), "bmw_refresh").is_none(), "no renewal for an <img>");
+    }
+    let navigation = app
+        .bare()
+        .get(app.url("/"))
+        .header("cookie", tokens.refresh_only())
+        .header("sec-fetch-site", "same-site")
+        .header("sec-fetch-mode", "navigate")
+        .send()
+        .await
+        .unwrap();
+    assert!(cookie_value(navigation.headers(), "bmw_refresh").is_some(), "a link to us does renew");
+}
+
+/// Sends the requests all at once; their answers.
+async fn all_at_once(requests: impl IntoIterator<Item = reqwest::RequestBuilder>) -> Vec<reqwest::Response> {
+    let mut sent = tokio::task::JoinSet::new();
+    for request in requests {
+        sent.spawn(request.send());
+    }
+    sent.join_all().await.into_iter().map(|res| res.expect("an answer")).collect()
 }
 
 #[tokio::test]
@@ -586,4 +669,103 @@ async fn names_cannot_hide_or_reverse_text() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(json_body(res).await["fields"]["name"].as_str().unwrap().contains("invisible"));
+}
+
+/// Review M4: sign-ups were not throttled at all (each one an argon2 hash and an account).
+#[tokio::test]
+async fn sign_ups_from_one_address_are_throttled() {
+    let app = spawn_with(&[("BMW_SIGN_UPS_PER_ADDRESS", "3")]).await;
+    for n in 0..3 {
+        assert_eq!(app.sign_up(&app.bare(), &format!("new{n}"), PASSWORD).await.status(), StatusCode::CREATED);
+    }
+    // A taken name counts too: it is as useful to someone enumerating names.
+    let res = app.sign_up(&app.bare(), "new0", PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().get("retry-after").is_some());
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"], "throttled", "{body}");
+    // Signing in is another budget.
+    assert_eq!(app.sign_in_raw("new1", PASSWORD, "test").await.status(), StatusCode::OK);
+}
+
+/// Review M4: the hashing queue was unbounded, so a sign-up flood queued every sign-in behind
+/// it. Now new passwords may hold only half the cores and each queue is bounded: the flood is
+/// turned away with 503 and Retry-After, and a sign-in still gets through.
+#[tokio::test]
+async fn a_sign_up_flood_is_turned_away_and_sign_ins_still_get_through() {
+    let app = spawn_with(&[("BMW_SIGN_UPS_PER_ADDRESS", "1000")]).await;
+    app.signed_up("alice", PASSWORD).await;
+    let flood = (0..80).map(|n| {
+        app.bare().post(app.url("/api/auth/signup")).json(&json!({
+            "username": format!("spam{n}"), "password": PASSWORD, "email": format!("s{n}@example.com"), "name": "S"
+        }))
+    });
+    let sign_in = app.sign_in_raw("alice", PASSWORD, "test");
+    let (flooded, signed_in) = tokio::join!(all_at_once(flood), sign_in);
+    assert_eq!(signed_in.status(), StatusCode::OK, "a sign-in during the flood");
+    let statuses: Vec<StatusCode> = flooded.iter().map(reqwest::Response::status).collect();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{statuses:?}"
+    );
+    let busy: Vec<&reqwest::Response> =
+        flooded.iter().filter(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(busy.len() >= 80 - 32 - 1, "at most a queue's worth wait: {statuses:?}");
+    assert!(busy.iter().all(|r| r.headers().get("retry-after").is_some()));
+}
+
+/// Review I9: sessions were never capped, so one account could pile them up.
+#[tokio::test]
+async fn sessions_per_account_are_capped_ending_the_least_recently_used() {
+    let app = spawn_with(&[("BMW_MAX_SESSIONS", "2")]).await;
+    let first = app.signed_up("many", PASSWORD).await;
+    let second = app.signed_in("many", PASSWORD, "phone").await;
+    assert_eq!(app.me_status(&first.access_only()).await, StatusCode::OK);
+    let third = app.signed_in("many", PASSWORD, "laptop").await;
+    assert_eq!(app.me_status(&first.access_only()).await, StatusCode::UNAUTHORIZED, "the oldest ended");
+    assert_eq!(app.refresh_status(&first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&second.access_only()).await, StatusCode::OK);
+    assert_eq!(app.me_status(&third.access_only()).await, StatusCode::OK);
+}
+
+/// Review I9/M4: ended sessions and every spent refresh token were kept forever. They now go a
+/// week (sessions) or a day (spent tokens) after, at start and every hour.
+#[tokio::test]
+async fn ended_sessions_and_old_spent_tokens_are_purged() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = spawn_in(dir.path(), &[]).await;
+    let gone = app.signed_up("gone", PASSWORD).await;
+    let res = app.bare().post(app.url("/api/auth/signout")).header("cookie", gone.refresh_only()).send().await.unwrap();
+    assert!(res.status().is_success());
+    let live = app.signed_up("live", PASSWORD).await;
+    let res = app.bare().post(app.url("/api/auth/refresh")).header("cookie", live.refresh_only()).send().await.unwrap();
+    let live = Tokens::from_headers(res.headers());
+    let recent = app.signed_up("recent", PASSWORD).await;
+    app.bare().post(app.url("/api/auth/signout")).header("cookie", recent.refresh_only()).send().await.unwrap();
+    // Age the sign-out of "gone" (8 days) and the spent token of "live" (2 days).
+    let db = app.db().await;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ?")
+        .bind(now - 8 * 86_400)
+        .bind(gone.sid())
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE used_at IS NOT NULL")
+        .bind(now - 2 * 86_400)
+        .execute(&db)
+        .await
+        .unwrap();
+    drop(app);
+    let app = spawn_in(dir.path(), &[]).await;
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM sessions ORDER BY created_at").fetch_all(&db).await.unwrap();
+    assert!(!sessions.contains(&gone.sid()), "ended a week ago: gone");
+    assert!(sessions.contains(&live.sid()) && sessions.contains(&recent.sid()), "live and recently ended stay");
+    let spent: i64 = sqlx::query_scalar("SELECT count(*) FROM refresh_tokens WHERE used_at IS NOT NULL")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(spent, 0, "spent two days ago: gone");
+    assert_eq!(app.refresh_status(&live).await, StatusCode::OK, "the live session's current token stays");
 }

@@ -406,6 +406,31 @@ async fn mybm_gives_each_bookmark_its_next_departures_and_when_to_leave() {
     assert_eq!((status, body["groups"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
 }
 
+/// Boards are kept per stop and minute and shared between requests; within the minute each
+/// answer must still be exact to the second, as the stop's own (uncached) board is.
+#[tokio::test]
+async fn mybm_boards_shared_within_a_minute_are_exact_to_the_second() {
+    let (_dir, app) = app_with_feed().await;
+    let ann = user(&app, "ann").await;
+    let home = groups(&ann, &app).await[0]["id"].as_i64().unwrap();
+    saved(&ann, &app, home, json!({"stop_id": "demo:A"})).await;
+    let times = |departures: &Value| -> Vec<String> {
+        departures.as_array().unwrap().iter().map(|d| d["scheduled_at"].as_str().unwrap().to_string()).collect()
+    };
+    // 06:00:30 first (the minute's board is computed from 06:00:00), then 06:00:00 and back.
+    for at in ["2026-06-01T06:00:30-04:00", "2026-06-01T06:00:00-04:00", "2026-06-01T06:00:30-04:00"] {
+        let (status, mybm) = call(&ann, &app, Method::GET, &format!("/api/mybm?at={at}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{mybm}");
+        let (status, board) =
+            call(&ann, &app, Method::GET, &format!("/api/stops/demo:A/departures?at={at}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{board}");
+        let shown = times(&mybm["groups"][0]["bookmarks"][0]["departures"]);
+        let exact: Vec<String> = times(&board["departures"]).into_iter().take(3).collect();
+        assert_eq!(shown, exact, "at {at}");
+        assert_eq!(shown[0] == "2026-06-01T06:00:00-04:00", at.ends_with("06:00:00-04:00"), "at {at}: {shown:?}");
+    }
+}
+
 /// The fixture with some lines left out of some files, and stop B renamed.
 /// Which lines of a file to leave out.
 type Drop<'a> = (&'a str, &'a dyn Fn(&str) -> bool);

@@ -9,6 +9,7 @@ mod auth_api;
 mod bookmarks;
 mod concurrent_start;
 mod csrf_cors;
+mod doctor;
 mod pages;
 mod split;
 mod tls;

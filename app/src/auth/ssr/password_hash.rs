@@ -2,18 +2,61 @@
 //! exactly `argon2::Params::DEFAULT`.
 //!
 //! Hashing is CPU- and memory-heavy (~20 ms, 19 MiB), so it runs on the blocking pool, behind a
-//! semaphore sized to the cores: a burst of sign-ins queues instead of starving the runtime or
-//! multiplying memory use.
+//! semaphore sized to the cores: a burst queues instead of starving the runtime or multiplying
+//! memory use. Two lanes share it. New passwords (sign-ups, password changes) may hold at most
+//! half the cores, so a flood of sign-ups never stands between a user and signing in. Each
+//! lane's queue is bounded in length and in waiting time: past either, the answer is
+//! `AppError::Busy` (503 with `Retry-After`) at once, with nothing done.
 
 use crate::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Argon2, Params};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Requests waiting per lane, beyond which the next is turned away at once.
+const QUEUE: usize = 32;
+/// The longest a request waits for a core before it is turned away.
+const MAX_WAIT: Duration = Duration::from_secs(3);
+
+/// Why a password is hashed: to check one (sign-in) or to store a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Check,
+    New,
+}
+
+/// One lane's bounded queue.
+struct Queue {
+    waiting: AtomicUsize,
+}
+
+/// A place in a [`Queue`], given back when dropped.
+struct Place<'a>(&'a AtomicUsize);
+
+impl Queue {
+    fn enter(&self) -> Option<Place<'_>> {
+        let before = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let place = Place(&self.waiting);
+        (before < QUEUE).then_some(place)
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    /// One per core: how many hashes run at once.
+    cores: Arc<Semaphore>,
+    /// Half the cores (at least one): how many of those may be new passwords.
+    new_passwords: Arc<Semaphore>,
+    queues: Arc<[Queue; 2]>,
     /// Verified against when the user does not exist, so that unknown and known users cost the
     /// same time.
     dummy_hash: Arc<str>,
@@ -29,11 +72,19 @@ impl PasswordHasher {
     pub fn new() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let dummy = hash_now(&crate::ssr::crypto::token(24)).expect("hashing a fresh dummy password");
-        Self { permits: Arc::new(Semaphore::new(cores)), dummy_hash: dummy.into() }
+        let queue = || Queue { waiting: AtomicUsize::new(0) };
+        Self {
+            cores: Arc::new(Semaphore::new(cores)),
+            new_passwords: Arc::new(Semaphore::new((cores / 2).max(1))),
+            queues: Arc::new([queue(), queue()]),
+            dummy_hash: dummy.into(),
+        }
     }
 
+    /// Hashes a new password (sign-up, password change): the lane that may not crowd out
+    /// sign-ins.
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
-        self.blocking(move || hash_now(&password)).await?
+        self.blocking(Lane::New, move || hash_now(&password)).await?
     }
 
     /// Checks `password` against `stored`, or against a dummy hash when there is no user, so the
@@ -41,12 +92,26 @@ impl PasswordHasher {
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
         let is_real = stored.is_some();
         let phc = stored.unwrap_or_else(|| self.dummy_hash.to_string());
-        let matches = self.blocking(move || verify_now(&password, &phc)).await??;
+        let matches = self.blocking(Lane::Check, move || verify_now(&password, &phc)).await??;
         Ok(matches && is_real)
     }
 
-    async fn blocking<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-        let _permit = self.permits.acquire().await.map_err(AppError::internal)?;
+    async fn blocking<T: Send + 'static>(
+        &self,
+        lane: Lane,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let busy = || AppError::Busy { retry_after: MAX_WAIT.as_secs() };
+        let _place = self.queues[lane as usize].enter().ok_or_else(busy)?;
+        let wait = async {
+            let lane_permit = match lane {
+                Lane::New => Some(self.new_passwords.acquire().await),
+                Lane::Check => None,
+            };
+            (lane_permit, self.cores.acquire().await)
+        };
+        let (lane_permit, core) = tokio::time::timeout(MAX_WAIT, wait).await.map_err(|_| busy())?;
+        let _permits = (lane_permit.transpose().map_err(AppError::internal)?, core.map_err(AppError::internal)?);
         tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
     }
 }

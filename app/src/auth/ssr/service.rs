@@ -4,7 +4,7 @@
 use super::password_hash::{PasswordHasher, needs_rehash};
 use super::password_policy::weakness;
 use super::store::{self, NewSession, Spend};
-use super::throttle::SignInThrottle;
+use super::throttle::{SignInThrottle, SignUpThrottle, sign_ups_per_ip};
 use super::tokens::{AccessClaims, TokenIssuer};
 use crate::auth::model::{SessionId, SessionInfo, User, UserId};
 use crate::auth::validate;
@@ -23,9 +23,25 @@ pub struct Lifetimes {
     pub session: Duration,
     /// A session not refreshed for this long ends.
     pub idle: Duration,
-    /// How long after a refresh token is spent it may be presented once more (two tabs racing).
+    /// How long after a refresh token is spent it may still be presented (tabs racing): each
+    /// replay gets the same successor.
     pub grace: Duration,
 }
+
+/// Caps that keep one address or one account from growing our work or our tables.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Sign-ups per client address per hour before backoff.
+    pub sign_ups_per_address: u32,
+    /// Live sessions per account; a new sign-in ends the least recently used beyond it.
+    pub max_sessions: u32,
+}
+
+/// How long ended sessions are kept (for the owner's and an operator's look back), and how
+/// long spent refresh tokens are (a replay of an older one is refused without ending the
+/// session: it is no longer recognised as reuse).
+pub const KEEP_ENDED_SESSIONS: Duration = Duration::from_secs(7 * 24 * 3600);
+pub const KEEP_SPENT_TOKENS: Duration = Duration::from_secs(24 * 3600);
 
 /// The tokens of a fresh or refreshed session, ready to go into cookies.
 #[derive(Debug, Clone)]
@@ -55,15 +71,27 @@ pub struct AuthService {
     tokens: TokenIssuer,
     lifetimes: Lifetimes,
     throttle: SignInThrottle,
+    sign_ups: SignUpThrottle,
+    limits: Limits,
     clock: SharedClock,
 }
 
 const WRONG_CREDENTIALS: &str = "Wrong username or password.";
 
 impl AuthService {
-    pub fn new(db: Db, tokens: TokenIssuer, lifetimes: Lifetimes, clock: SharedClock) -> Self {
+    pub fn new(db: Db, tokens: TokenIssuer, lifetimes: Lifetimes, limits: Limits, clock: SharedClock) -> Self {
         let throttle = SignInThrottle::new(clock.clone());
-        Self { db, passwords: PasswordHasher::new(), tokens, lifetimes, throttle, clock }
+        let sign_ups = SignUpThrottle::new(sign_ups_per_ip(limits.sign_ups_per_address), clock.clone());
+        Self { db, passwords: PasswordHasher::new(), tokens, lifetimes, throttle, sign_ups, limits, clock }
+    }
+
+    /// Deletes sessions that ended more than [`KEEP_ENDED_SESSIONS`] ago, with their refresh
+    /// tokens, and refresh tokens spent more than [`KEEP_SPENT_TOKENS`] ago. Run on a schedule.
+    pub async fn purge(&self) -> Result<(u64, u64), AppError> {
+        let now = self.now();
+        let ago = |d: Duration| now - d.as_secs() as i64;
+        let idle = self.lifetimes.idle.as_secs() as i64;
+        store::purge(&self.db, ago(KEEP_ENDED_SESSIONS), idle, ago(KEEP_SPENT_TOKENS)).await
     }
 
     fn now(&self) -> i64 {
@@ -86,6 +114,7 @@ impl AuthService {
         if let Some(reason) = weakness(&new_user.password, &new_user.username, &new_user.email) {
             return Err(AppError::validation("password", reason));
         }
+        self.sign_ups.reserve(client.ip.as_deref()).map_err(|retry_after| AppError::Throttled { retry_after })?;
         let hash = self.passwords.hash(new_user.password.clone()).await?;
         let user = store::insert_user(&self.db, &new_user, &hash, self.now()).await?;
         tracing::info!(user_id = %user.id, "user signed up");
@@ -156,6 +185,7 @@ impl AuthService {
             },
         )
         .await?;
+        store::end_sessions_beyond(&self.db, user_id, self.limits.max_sessions, now).await?;
         self.issue(user_id, &session_id, refresh_token, expires_at, now)
     }
 
@@ -194,14 +224,14 @@ impl AuthService {
             }
             let spend = match record.used_at {
                 None => Spend::First,
-                Some(used) if now - used <= self.lifetimes.grace.as_secs() as i64 && !record.grace_used => Spend::Grace,
+                Some(used) if now - used <= self.lifetimes.grace.as_secs() as i64 => Spend::Replay,
                 Some(_) => {
                     tracing::warn!(session = %record.session_id, "refresh token reused; revoking the session");
                     store::revoke_session(&self.db, &record.session_id, now).await?;
                     return Err(AppError::unauthorized());
                 }
             };
-            let next = crypto::token(32);
+            let next = self.tokens.successor(refresh_token);
             if store::rotate_refresh_token(&self.db, &hash, spend, &crypto::sha256_hex(&next), &record.session_id, now)
                 .await?
             {

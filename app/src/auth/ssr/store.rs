@@ -121,7 +121,6 @@ pub struct RefreshRecord {
     pub session_id: SessionId,
     pub user_id: UserId,
     pub used_at: Option<i64>,
-    pub grace_used: bool,
     pub expires_at: i64,
     pub last_used_at: i64,
     pub revoked_at: Option<i64>,
@@ -129,7 +128,7 @@ pub struct RefreshRecord {
 
 pub async fn find_refresh_token(db: &Db, hash: &str) -> Result<Option<RefreshRecord>, AppError> {
     Ok(sqlx::query_as::<_, RefreshRecord>(
-        "SELECT t.session_id, s.user_id, t.used_at, t.grace_used, s.expires_at, s.last_used_at, s.revoked_at
+        "SELECT t.session_id, s.user_id, t.used_at, s.expires_at, s.last_used_at, s.revoked_at
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id
          WHERE t.token_hash = ?",
     )
@@ -142,12 +141,14 @@ pub async fn find_refresh_token(db: &Db, hash: &str) -> Result<Option<RefreshRec
 pub enum Spend {
     /// First use: the normal rotation.
     First,
-    /// The single replay allowed inside the grace window (two tabs refreshing at once).
-    Grace,
+    /// Again, inside the grace window (parallel requests, restored tabs): any number of times,
+    /// each getting the same successor, which the first spend already stored.
+    Replay,
 }
 
-/// Spends `hash` and issues `new_hash` in one transaction. Returns false if someone else spent it
-/// first (the caller then re-reads and decides whether that is a race or a replay).
+/// Spends `hash` and stores its successor `new_hash` in one transaction. Returns false if
+/// someone else spent it first (the caller then re-reads and decides whether that is a race or
+/// a replay).
 pub async fn rotate_refresh_token(
     db: &Db,
     hash: &str,
@@ -157,25 +158,26 @@ pub async fn rotate_refresh_token(
     now: i64,
 ) -> Result<bool, AppError> {
     let mut tx = db.begin().await?;
-    let spent = match spend {
-        Spend::First => {
-            sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
-                .bind(now)
-                .bind(hash)
-                .execute(&mut *tx)
-                .await?
+    if let Spend::First = spend {
+        let spent = sqlx::query("UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+        if spent.rows_affected() != 1 {
+            return Ok(false);
         }
-        Spend::Grace => sqlx::query(
-            "UPDATE refresh_tokens SET grace_used = 1 WHERE token_hash = ? AND used_at IS NOT NULL AND grace_used = 0",
-        )
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?,
-    };
-    if spent.rows_affected() != 1 {
-        return Ok(false);
     }
-    insert_refresh_token(&mut tx, new_hash, session_id, now).await?;
+    // A replay finds the successor there already (unless the key changed in between).
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES (?, ?, ?)
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(new_hash)
+    .bind(session_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE sessions SET last_used_at = ? WHERE id = ?")
         .bind(now)
         .bind(session_id)
@@ -183,6 +185,47 @@ pub async fn rotate_refresh_token(
         .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Ends the user's live sessions beyond the `keep` most recently used ones.
+pub async fn end_sessions_beyond(db: &Db, user_id: UserId, keep: u32, now: i64) -> Result<u64, AppError> {
+    let ended = sqlx::query(
+        "UPDATE sessions SET revoked_at = ?1
+         WHERE user_id = ?2 AND revoked_at IS NULL AND expires_at > ?1 AND id NOT IN (
+             SELECT id FROM sessions WHERE user_id = ?2 AND revoked_at IS NULL AND expires_at > ?1
+             ORDER BY last_used_at DESC, created_at DESC, rowid DESC LIMIT ?3)",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(i64::from(keep))
+    .execute(db)
+    .await?;
+    Ok(ended.rows_affected())
+}
+
+/// Deletes the sessions that ended (revoked, past their lifetime, or idle for `idle` seconds)
+/// before `ended_before`, with their refresh tokens; and refresh tokens spent before
+/// `spent_before`. Returns how many sessions and tokens went.
+pub async fn purge(db: &Db, ended_before: i64, idle: i64, spent_before: i64) -> Result<(u64, u64), AppError> {
+    let mut tx = db.begin().await?;
+    let tokens_of_ended = sqlx::query(
+        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions
+             WHERE revoked_at < ?1 OR expires_at < ?1 OR last_used_at + ?2 < ?1)
+         OR used_at < ?3",
+    )
+    .bind(ended_before)
+    .bind(idle)
+    .bind(spent_before)
+    .execute(&mut *tx)
+    .await?;
+    let sessions =
+        sqlx::query("DELETE FROM sessions WHERE revoked_at < ?1 OR expires_at < ?1 OR last_used_at + ?2 < ?1")
+            .bind(ended_before)
+            .bind(idle)
+            .execute(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok((sessions.rows_affected(), tokens_of_ended.rows_affected()))
 }
 
 pub async fn revoke_session(db: &Db, session_id: &SessionId, now: i64) -> Result<(), AppError> {

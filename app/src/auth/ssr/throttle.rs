@@ -1,4 +1,4 @@
-//! Backoff for failed sign-ins, per account and per client IP.
+//! Backoff for failed sign-ins, per account and per client IP; and for sign-ups, per client IP.
 //!
 //! An attempt is counted as a failure when it starts (`reserve`), under the same lock as the
 //! check, and given back if it succeeds: so attempts sent together cannot all pass the check
@@ -26,6 +26,12 @@ pub struct Backoff {
 pub const PER_ACCOUNT: Backoff =
     Backoff { free: 5, cap: Duration::from_secs(60), forget: Duration::from_secs(15 * 60) };
 pub const PER_IP: Backoff = Backoff { free: 20, cap: Duration::from_secs(300), forget: Duration::from_secs(15 * 60) };
+
+/// Sign-ups per client address: each costs a password hash and an account, so after `free` in
+/// an hour each further one must wait (1 s, 2 s, 4 s… up to 10 minutes).
+pub fn sign_ups_per_ip(free: u32) -> Backoff {
+    Backoff { free, cap: Duration::from_secs(600), forget: Duration::from_secs(3600) }
+}
 
 /// Entries kept per table before stale ones are swept, bounding memory under a spray of names.
 const MAX_ENTRIES: usize = 100_000;
@@ -138,7 +144,6 @@ impl SignInThrottle {
         let now = self.clock.now();
         let ip = ip.map(network);
         let ip = ip.as_deref();
-        let seconds = |d: Duration| d.as_secs() + u64::from(d.subsec_nanos() > 0);
         self.accounts.reserve(account, now).map_err(seconds)?;
         if let Some(ip) = ip
             && let Err(wait) = self.ips.reserve(ip, now)
@@ -157,6 +162,32 @@ impl SignInThrottle {
             self.ips.give_back(&network(ip));
         }
     }
+}
+
+/// Sign-ups, counted per client address (every one, whatever its outcome: a "username taken"
+/// answer is worth as much to someone enumerating names).
+pub struct SignUpThrottle {
+    ips: Table,
+    clock: SharedClock,
+}
+
+impl SignUpThrottle {
+    pub fn new(per_ip: Backoff, clock: SharedClock) -> Self {
+        Self { ips: Table::new(per_ip), clock }
+    }
+
+    /// Counts a sign-up from `ip`, or answers the seconds it must wait.
+    pub fn reserve(&self, ip: Option<&str>) -> Result<(), u64> {
+        match ip {
+            Some(ip) => self.ips.reserve(&network(ip), self.clock.now()).map_err(seconds),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whole seconds, rounded up (for `Retry-After`).
+fn seconds(d: Duration) -> u64 {
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
 /// The per-address key: an IPv6 client is its /64, since one subscriber or one cloud host

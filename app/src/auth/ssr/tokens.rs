@@ -66,6 +66,8 @@ pub struct TokenIssuer {
     previous: Vec<Key>,
     ttl: Duration,
     validation: Validation,
+    /// Derives each refresh token's successor (see [`TokenIssuer::successor`]).
+    successor_key: Vec<u8>,
 }
 
 impl TokenIssuer {
@@ -85,7 +87,19 @@ impl TokenIssuer {
             previous: previous.iter().map(|k| Key::new(k)).collect(),
             ttl,
             validation,
+            successor_key: crate::ssr::crypto::hmac_sha256(secret, b"bmw: refresh token successors"),
         })
+    }
+
+    /// The refresh token that replaces `token`: a MAC of it, so every refresh with one token
+    /// (the first, and any replay inside the grace window: parallel requests, restored tabs)
+    /// gets the same successor. A replayed token therefore never starts a second chain that
+    /// reuse detection could not see; whoever spends the successor later than the other side's
+    /// grace is caught. Unguessable without the key and the token it replaces.
+    pub fn successor(&self, token: &str) -> String {
+        use base64::Engine;
+        let mac = crate::ssr::crypto::hmac_sha256(&self.successor_key, token.as_bytes());
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac)
     }
 
     pub fn ttl(&self) -> Duration {

@@ -1,14 +1,16 @@
-use super::dashboard::use_dashboard_actions;
+use super::dashboard::{use_dashboard_actions, use_edit_links};
 use super::leave_list::LeaveList;
 use crate::bookmarks::api::bookmark_key;
-use crate::bookmarks::model::{GroupChoice, MyBmBookmark};
+use crate::bookmarks::model::{Bookmark, GroupChoice, MyBmBookmark};
 use crate::bookmarks::validate::MAX_WALK_MINUTES;
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// One saved stop: its name, the routes it is narrowed to, the walk, the next departures with
-/// when to leave, and its edit forms. `edge` says whether it is first and last in its group.
+/// One saved stop: its name, the routes it is narrowed to, the walk and the next departures with
+/// when to leave. Its edit forms are rendered only while it is being edited (`?edit=bookmark-N`,
+/// see [`EditLinks`]): MyBM is read far more often than it is edited, and twenty rows of forms
+/// were most of the page. `edge` says whether it is first and last in its group.
 #[component]
 pub fn BookmarkRow(
     bookmark: MyBmBookmark,
@@ -17,6 +19,7 @@ pub fn BookmarkRow(
     choices: Arc<Vec<GroupChoice>>,
 ) -> impl IntoView {
     let actions = use_dashboard_actions();
+    let links = use_edit_links();
     let MyBmBookmark { bookmark: b, departures, .. } = bookmark;
     let key = bookmark_key(b.id);
     let errors = vec![
@@ -24,6 +27,49 @@ pub fn BookmarkRow(
         actions.move_bookmark.error_for(key.clone()),
         actions.remove_bookmark.error_for(key.clone()),
     ];
+    let (editing, edit_href) = (links.editing(&key), links.open(&key));
+    let edit_label = format!("Edit {}", b.stop_name);
+    let empty_note = if b.in_feed {
+        "No departures in the next day and a half."
+    } else {
+        "This stop is no longer in the feed. It comes back here if a feed update brings it back."
+    };
+    let editor = b.clone();
+    view! {
+        <li class="bookmark" class:gone-stop=!b.in_feed id=key data-testid="bookmark">
+            <div class="bookmark-head">
+                <a class="stop-name" href=format!("/stops/{}", b.stop_id.url_segment())>{b.stop_name.clone()}</a>
+                {(!b.in_feed).then(|| view! { <span class="badge warn">"No longer in the feed"</span> })}
+                {b.routes.iter().map(|r| view! {
+                    <span class="route-chip" class:gone-route=!r.in_feed title=(!r.in_feed).then_some("No longer in the feed")>
+                        {r.name.clone()}
+                    </span>
+                }).collect_view()}
+                {(b.walk_minutes > 0).then(|| view! { <span class="walk">{format!("{} min walk", b.walk_minutes)}</span> })}
+                <Show when=move || !editing.get()>
+                    <a class="edit-link" href=edit_href.clone() aria-label=edit_label.clone()>"Edit"</a>
+                </Show>
+            </div>
+            {if departures.is_empty() {
+                view! { <p class="empty">{empty_note}</p> }.into_any()
+            } else {
+                view! { <LeaveList leaves=departures walk_minutes=b.walk_minutes now/> }.into_any()
+            }}
+            <RowErrors errors/>
+            <Show when=move || editing.get()>
+                <BookmarkEditor bookmark=editor.clone() edge choices=choices.clone()/>
+            </Show>
+        </li>
+    }
+}
+
+/// A saved stop's edit forms: order, walk, group, removal. Each is a plain form, so all of it
+/// works without JavaScript.
+#[component]
+fn BookmarkEditor(bookmark: Bookmark, edge: (bool, bool), choices: Arc<Vec<GroupChoice>>) -> impl IntoView {
+    let actions = use_dashboard_actions();
+    let b = bookmark;
+    let key = bookmark_key(b.id);
     let ids = move || {
         view! {
             <input type="hidden" name="group_id" value=b.group_id.to_string()/>
@@ -34,22 +80,10 @@ pub fn BookmarkRow(
     let name = b.stop_name.clone();
     let (up_label, down_label) = (format!("Move {name} up"), format!("Move {name} down"));
     let (walk_id, to_id) = (format!("{key}-walk"), format!("{key}-to"));
-    let empty_note = if b.in_feed {
-        "No departures in the next day and a half."
-    } else {
-        "This stop is no longer in the feed. It comes back here if a feed update brings it back."
-    };
     view! {
-        <li class="bookmark" class:gone-stop=!b.in_feed id=key data-testid="bookmark">
-            <div class="bookmark-head">
-                <a class="stop-name" href=format!("/stops/{}", b.stop_id.url_segment())>{name}</a>
-                {(!b.in_feed).then(|| view! { <span class="badge warn">"No longer in the feed"</span> })}
-                {b.routes.iter().map(|r| view! {
-                    <span class="route-chip" class:gone-route=!r.in_feed title=(!r.in_feed).then_some("No longer in the feed")>
-                        {r.name.clone()}
-                    </span>
-                }).collect_view()}
-                {(b.walk_minutes > 0).then(|| view! { <span class="walk">{format!("{} min walk", b.walk_minutes)}</span> })}
+        <div class="editor" role="group" aria-label=format!("Edit {name}")>
+            <div class="editor-head">
+                <span>"Order in the group"</span>
                 <div class="order-buttons">
                     <ActionForm action=actions.move_bookmark.action>
                         {ids()}
@@ -62,46 +96,38 @@ pub fn BookmarkRow(
                         <button type="submit" class="icon" disabled=edge.1 aria-label=down_label>"↓"</button>
                     </ActionForm>
                 </div>
+                <a class="edit-link" href=use_edit_links().close(&key)>"Done"</a>
             </div>
-            {if departures.is_empty() {
-                view! { <p class="empty">{empty_note}</p> }.into_any()
-            } else {
-                view! { <LeaveList leaves=departures walk_minutes=b.walk_minutes now/> }.into_any()
-            }}
-            <RowErrors errors/>
-            <details class="edit">
-                <summary>"Edit"</summary>
-                <ActionForm action=actions.set_walk.action attr:class="inline-form">
+            <ActionForm action=actions.set_walk.action attr:class="inline-form">
+                {ids()}
+                <label for=walk_id.clone()>"Walk to the stop (min)"</label>
+                <input
+                    id=walk_id
+                    name="walk_minutes"
+                    type="number"
+                    min="0"
+                    max=MAX_WALK_MINUTES.to_string()
+                    value=b.walk_minutes.to_string()
+                    required
+                    inputmode="numeric"
+                />
+                <button type="submit" class="secondary small">"Save"</button>
+            </ActionForm>
+            {(!others.is_empty()).then(|| view! {
+                <ActionForm action=actions.move_bookmark.action attr:class="inline-form">
                     {ids()}
-                    <label for=walk_id.clone()>"Walk to the stop (min)"</label>
-                    <input
-                        id=walk_id
-                        name="walk_minutes"
-                        type="number"
-                        min="0"
-                        max=MAX_WALK_MINUTES.to_string()
-                        value=b.walk_minutes.to_string()
-                        required
-                        inputmode="numeric"
-                    />
-                    <button type="submit" class="secondary small">"Save"</button>
+                    <label for=to_id.clone()>"Move to"</label>
+                    <select id=to_id name="to">
+                        {others.into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
+                    </select>
+                    <button type="submit" class="secondary small">"Move"</button>
                 </ActionForm>
-                {(!others.is_empty()).then(|| view! {
-                    <ActionForm action=actions.move_bookmark.action attr:class="inline-form">
-                        {ids()}
-                        <label for=to_id.clone()>"Move to"</label>
-                        <select id=to_id name="to">
-                            {others.into_iter().map(|g| view! { <option value=g.id.to_string()>{g.name}</option> }).collect_view()}
-                        </select>
-                        <button type="submit" class="secondary small">"Move"</button>
-                    </ActionForm>
-                })}
-                <ActionForm action=actions.remove_bookmark.action attr:class="inline-form">
-                    {ids()}
-                    <button type="submit" class="danger small">"Remove from MyBM"</button>
-                </ActionForm>
-            </details>
-        </li>
+            })}
+            <ActionForm action=actions.remove_bookmark.action attr:class="inline-form">
+                {ids()}
+                <button type="submit" class="danger small">"Remove from MyBM"</button>
+            </ActionForm>
+        </div>
     }
 }
 

@@ -9,6 +9,7 @@ use crate::bookmarks::model::{GroupChoice, MyBm};
 use crate::error::AppError;
 use crate::transit::components::{SearchForm, ZoneNote, use_ticking_now};
 use crate::ui::form::RowAction;
+use crate::ui::format::query_value;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use std::collections::BTreeSet;
@@ -44,6 +45,49 @@ impl DashboardActions {
 }
 
 pub fn use_dashboard_actions() -> DashboardActions {
+    expect_context()
+}
+
+/// Where a row's "Edit" and "Done" lead: this page with `?edit=` set or cleared, keeping the
+/// planned moment (`?at=`) and coming back to the row (Leptos context). Hydrated, following
+/// them only re-renders that row; the data is not fetched again.
+#[derive(Clone)]
+pub struct EditLinks {
+    here: Arc<str>,
+    planned: Option<Arc<str>>,
+    editing: Memo<Option<String>>,
+}
+
+impl EditLinks {
+    fn new(here: String, planned: Option<String>) -> Self {
+        let query = use_query_map();
+        let editing = Memo::new(move |_| query.read().get("edit"));
+        Self { here: here.into(), planned: planned.map(Into::into), editing }
+    }
+
+    pub fn open(&self, key: &str) -> String {
+        self.href(Some(key), key)
+    }
+
+    pub fn close(&self, key: &str) -> String {
+        self.href(None, key)
+    }
+
+    /// Whether the row `key` is being edited.
+    pub fn editing(&self, key: &str) -> Signal<bool> {
+        let (key, editing) = (key.to_string(), self.editing);
+        Signal::derive(move || editing.read().as_deref() == Some(key.as_str()))
+    }
+
+    fn href(&self, edit: Option<&str>, anchor: &str) -> String {
+        let at = self.planned.as_deref().map(|at| format!("at={}", query_value(at)));
+        let params: Vec<String> = at.into_iter().chain(edit.map(|key| format!("edit={key}"))).collect();
+        let query = if params.is_empty() { String::new() } else { format!("?{}", params.join("&")) };
+        format!("{}{query}#{anchor}", self.here)
+    }
+}
+
+pub fn use_edit_links() -> EditLinks {
     expect_context()
 }
 
@@ -104,6 +148,7 @@ fn Groups(board: MyBm, planned: Option<String>) -> impl IntoView {
     let choices: Arc<Vec<GroupChoice>> =
         Arc::new(board.groups.iter().map(|g| GroupChoice { id: g.id, name: g.name.clone() }).collect());
     let count = board.groups.len();
+    provide_context(EditLinks::new(here.clone(), planned.clone()));
     view! {
         <div class="mybm-bar">
             {zones.into_iter().map(|zone| view! { <ZoneNote zone/> }).collect_view()}
@@ -167,9 +212,10 @@ mod live {
         optimistic(data, a.remove_bookmark.action, |m, i| edit::remove_bookmark(m, i.bookmark_id));
     }
 
-    /// A refresh re-renders the groups, which would close an edit panel someone is typing in.
+    /// A refresh re-renders the groups, which would lose what someone is typing in an edit
+    /// panel.
     fn editing() -> bool {
-        document().query_selector("details.edit[open]").ok().flatten().is_some()
+        document().query_selector("details.edit[open], .editor").ok().flatten().is_some()
     }
 
     /// Shows an action's change as soon as it is sent; if the server refuses it, the page goes

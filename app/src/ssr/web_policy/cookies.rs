@@ -46,7 +46,7 @@ impl CookiePolicy {
         Self { secure: true, same_site: SameSite::None, domain: None, partitioned: true }
     }
 
-    fn prefix(&self) -> &'static str {
+    pub fn prefix(&self) -> &'static str {
         match (self.secure, &self.domain) {
             (true, None) => "__Host-",
             (true, Some(_)) => "__Secure-",
@@ -77,6 +77,28 @@ impl CookiePolicy {
             parts.push("Partitioned".into());
         }
         parts.join("; ")
+    }
+
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    pub fn same_site_attribute(&self) -> SameSite {
+        self.same_site
+    }
+
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
+    }
+
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
+    }
+
+    /// A cookie named `base` under the session cookies' prefix and with their exact attributes:
+    /// the doctor's probe, which must fare in the browser exactly as the session would.
+    pub fn probe(&self, base: &str, value: String, max_age: Duration) -> Cookie<'static> {
+        self.build(format!("{}{base}", self.prefix()), value, max_age)
     }
 
     fn build(&self, name: String, value: String, max_age: Duration) -> Cookie<'static> {

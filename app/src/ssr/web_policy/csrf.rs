@@ -47,6 +47,22 @@ pub fn check(allowed: &[Origin], ours: &Origin, method: &Method, headers: &Heade
     }
 }
 
+/// Whether this request may spend the refresh cookie to renew an expired session. Renewing
+/// rotates the refresh token, a change of state, so another site's (or a sibling host's) image,
+/// script or frame must not trigger it: only our own pages' requests (same origin, or a fetch
+/// from an allowed origin, which carries `Origin`), top-level navigations, and clients that
+/// send no `Sec-Fetch-Site` at all (not browsers: nothing to forge).
+pub fn may_refresh(allowed: &[Origin], headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match text("sec-fetch-site") {
+        None | Some("same-origin" | "none") => true,
+        Some(_) if text("sec-fetch-mode") == Some("navigate") => true,
+        Some(_) => {
+            text(header::ORIGIN.as_str()).and_then(|o| Origin::parse(o).ok()).is_some_and(|o| allowed.contains(&o))
+        }
+    }
+}
+
 /// `https://host:port` of a full URL.
 fn referer_origin(referer: &str) -> Option<String> {
     let uri: http::Uri = referer.parse().ok()?;
@@ -71,6 +87,25 @@ mod tests {
 
     fn ours() -> Origin {
         Origin::parse("http://127.0.0.1:3000").unwrap()
+    }
+
+    #[test]
+    fn only_our_pages_and_navigations_renew_a_session() {
+        let may = |pairs: &[(&'static str, &str)]| may_refresh(&allowed(), &headers(pairs));
+        assert!(may(&[]), "not a browser");
+        assert!(may(&[("sec-fetch-site", "same-origin"), ("sec-fetch-mode", "no-cors")]));
+        assert!(may(&[("sec-fetch-site", "none"), ("sec-fetch-mode", "navigate")]));
+        assert!(may(&[("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "navigate")]), "a link to us");
+        // Another site's (or a sibling host's) <img>, <script> or <iframe>: no.
+        assert!(!may(&[("sec-fetch-site", "same-site"), ("sec-fetch-mode", "no-cors")]));
+        assert!(!may(&[("sec-fetch-site", "cross-site"), ("sec-fetch-mode", "no-cors")]));
+        assert!(!may(&[("sec-fetch-site", "same-site"), ("sec-fetch-mode", "cors"), ("origin", "http://evil.test")]));
+        // Our pages on their own origin, calling the API (split mode).
+        assert!(may(&[
+            ("sec-fetch-site", "same-site"),
+            ("sec-fetch-mode", "cors"),
+            ("origin", "http://127.0.0.1:3000")
+        ]));
     }
 
     #[test]

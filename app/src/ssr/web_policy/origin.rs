@@ -45,6 +45,11 @@ impl Origin {
         self.scheme == "https"
     }
 
+    /// The port, the scheme's default when none is written.
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(if self.https() { 443 } else { 80 })
+    }
+
     pub fn host(&self) -> &str {
         &self.host
     }
@@ -74,6 +79,13 @@ impl Origin {
             return host.to_string();
         }
         psl::domain(host.as_bytes()).and_then(|d| std::str::from_utf8(d.as_bytes()).ok()).unwrap_or(host).to_string()
+    }
+
+    /// The public suffix `host` is under (`co.uk`, `github.io`), from the Public Suffix List;
+    /// unknown top-level names count as suffixes, as browsers treat them.
+    pub fn public_suffix(host: &str) -> String {
+        let host = host.trim_start_matches('.').to_ascii_lowercase();
+        psl::suffix(host.as_bytes()).and_then(|s| std::str::from_utf8(s.as_bytes()).ok()).unwrap_or(&host).to_string()
     }
 
     /// Same site in the browser's (schemeful) sense: same scheme, same registrable domain.

@@ -4,6 +4,7 @@
 //! SQLite's worker thread, and those dominate a board's time).
 
 use super::board;
+use super::cache::{BOARD_SLACK, BoardKey, MinuteBoard, NameKey};
 use super::convert::{departures, route_summary, stop_summary};
 use super::service::TransitService;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
@@ -12,6 +13,7 @@ use crate::transit::model::{Departure, RouteId, StopId};
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A stop whose departures are wanted, only of `routes` unless that is empty.
 pub struct Wanted<'a> {
@@ -45,24 +47,60 @@ impl TransitService {
         let feeds = active_by_name(&mut tx).await?;
         for (feed_name, ids) in by_feed(stops.iter().filter_map(StopId::parts)) {
             let Some(feed) = feeds.get(feed_name) else { continue };
-            for row in store::stops_by_ids(&mut tx, feed.version, &ids).await? {
-                let stop = stop_summary(&feed.name, &row);
-                names.stops.insert(stop.id, stop.name);
+            let key = |id: &str| NameKey::Stop(feed.version, id.to_string());
+            let (known, missing) = self.known_names(&ids, key);
+            let rows = store::stops_by_ids(&mut tx, feed.version, &missing).await?;
+            let found = rows.iter().map(|row| (row.stop_id.clone(), stop_summary(&feed.name, row).name));
+            let found = self.remember_names(&missing, found.collect(), key);
+            for (id, name) in known.into_iter().chain(found) {
+                names.stops.insert(StopId::new(&feed.name, &id), name);
             }
         }
         for (feed_name, ids) in by_feed(routes.iter().filter_map(RouteId::parts)) {
             let Some(feed) = feeds.get(feed_name) else { continue };
-            for row in store::routes_by_ids(&mut tx, feed.version, &ids).await? {
-                let route = route_summary(&feed.name, &row);
-                names.routes.insert(route.id.clone(), route.label().to_string());
+            let key = |id: &str| NameKey::Route(feed.version, id.to_string());
+            let (known, missing) = self.known_names(&ids, key);
+            let rows = store::routes_by_ids(&mut tx, feed.version, &missing).await?;
+            let found =
+                rows.iter().map(|row| (row.route_id.clone(), route_summary(&feed.name, row).label().to_string()));
+            let found = self.remember_names(&missing, found.collect(), key);
+            for (id, name) in known.into_iter().chain(found) {
+                names.routes.insert(RouteId::new(&feed.name, &id), name);
             }
         }
         Ok(names)
     }
 
+    /// The cached names of `ids` (id, name), and the ids not looked up yet.
+    fn known_names<'a>(&self, ids: &[&'a str], key: impl Fn(&str) -> NameKey) -> (Vec<(String, String)>, Vec<&'a str>) {
+        let (mut known, mut missing) = (vec![], vec![]);
+        for id in ids {
+            match self.cache.names.get(&key(id)) {
+                Some(Some(name)) => known.push((id.to_string(), name)),
+                Some(None) => {}
+                None => missing.push(*id),
+            }
+        }
+        (known, missing)
+    }
+
+    /// Caches what the database said about `asked` (absent ones too), and returns `found`.
+    fn remember_names(
+        &self,
+        asked: &[&str],
+        found: Vec<(String, String)>,
+        key: impl Fn(&str) -> NameKey,
+    ) -> Vec<(String, String)> {
+        for id in asked {
+            let name = found.iter().find(|(f, _)| f == id).map(|(_, name)| name.clone());
+            self.cache.names.insert(key(id), name);
+        }
+        found
+    }
+
     /// The next `limit` departures at `at` for each wanted stop, in the same order; `None` for
     /// a stop no feed has any more. A stop narrowed to routes that all left its feed has no
-    /// departures.
+    /// departures. Boards come from the cache when this minute's is there (see [`MinuteBoard`]).
     pub async fn departures_for(
         &self,
         wanted: &[Wanted<'_>],
@@ -81,55 +119,107 @@ impl TransitService {
                 per_feed.entry(feed).or_default().push((i, stop));
             }
         }
+        let minute = at.as_second().div_euclid(60);
+        let minute_start = Timestamp::from_second(minute * 60).unwrap_or(at);
         for (feed_name, items) in per_feed {
             let Some(feed) = feeds.get(feed_name) else { continue };
-            let timetable = self.timetable(&mut tx, feed).await?;
-            let stop_ids: Vec<&str> = items.iter().map(|(_, stop)| *stop).collect();
-            let stops = store::stops_by_ids(&mut tx, feed.version, &stop_ids).await?;
-            let stations: Vec<i64> = stops.iter().filter(|s| s.location_type == 1).map(|s| s.idx).collect();
-            let platforms = store::children_of(&mut tx, feed.version, &stations).await?;
-            let route_ids: Vec<&str> = items
-                .iter()
-                .flat_map(|(i, _)| wanted[*i].routes.iter().filter_map(RouteId::parts))
-                .filter(|(feed, _)| *feed == feed_name)
-                .map(|(_, route)| route)
-                .collect();
-            let route_idx: HashMap<String, i64> = store::routes_by_ids(&mut tx, feed.version, &route_ids)
-                .await?
-                .into_iter()
-                .map(|r| (r.route_id, r.idx))
-                .collect();
-            let stop_row: HashMap<&str, &StopRow> = stops.iter().map(|s| (s.stop_id.as_str(), s)).collect();
-            let (mut boards, mut board_of) = (vec![], vec![]);
-            for (i, stop) in items {
-                let Some(row) = stop_row.get(stop) else { continue };
-                out[i] = Some(StopDepartures { timezone: feed.timezone.clone(), departures: vec![] });
-                let routes = wanted[i].routes;
-                let route_idxs: Vec<i64> = routes
-                    .iter()
-                    .filter_map(RouteId::parts)
-                    .filter(|(feed, _)| *feed == feed_name)
-                    .filter_map(|(_, route)| route_idx.get(route).copied())
-                    .collect();
-                if !routes.is_empty() && route_idxs.is_empty() {
-                    continue;
+            let board_of = |departures| Some(StopDepartures { timezone: feed.timezone.clone(), departures });
+            let key = |i: usize, stop: &str| BoardKey {
+                version: feed.version,
+                stop: stop.to_string(),
+                routes: local_routes(wanted[i].routes, feed_name),
+                limit,
+                minute,
+            };
+            let mut missing = vec![];
+            for &(i, stop) in &items {
+                match self.cache.boards.get(&key(i, stop)).and_then(|board| board.from(at.as_second(), limit)) {
+                    Some(departures) => out[i] = board_of(departures),
+                    None => missing.push((i, stop)),
                 }
-                let mut stop_idxs = vec![row.idx];
-                stop_idxs.extend(platforms.iter().filter(|p| p.parent_idx == Some(row.idx)).map(|p| p.idx));
-                boards.push(BoardStops { stop_idxs, route_idxs });
-                board_of.push(i);
             }
-            let found = board::next_departures(&mut tx, feed, &timetable, &boards, at, limit).await?;
-            let by_idx: HashMap<i64, StopRow> = stops.iter().chain(&platforms).map(|s| (s.idx, s.clone())).collect();
-            let presented = departures(&mut tx, feed, &timetable, found, &by_idx).await?;
-            for (i, list) in board_of.into_iter().zip(presented) {
-                if let Some(board) = &mut out[i] {
-                    board.departures = list;
+            // Computed for the minute's start, kept, and cut at `at`; for the rare board whose
+            // slack is not enough, computed again exactly at `at`.
+            let mut inexact = vec![];
+            let fresh = self.compute(&mut tx, feed, wanted, &missing, minute_start, limit + BOARD_SLACK).await?;
+            for ((i, stop), departures) in missing.into_iter().zip(fresh) {
+                let Some(departures) = departures else { continue };
+                let complete = departures.len() < limit + BOARD_SLACK;
+                let board = Arc::new(MinuteBoard { departures, complete });
+                self.cache.boards.insert(key(i, stop), board.clone());
+                match board.from(at.as_second(), limit) {
+                    Some(departures) => out[i] = board_of(departures),
+                    None => inexact.push((i, stop)),
                 }
+            }
+            let exact = self.compute(&mut tx, feed, wanted, &inexact, at, limit).await?;
+            for ((i, _), departures) in inexact.into_iter().zip(exact) {
+                out[i] = departures.and_then(board_of);
             }
         }
         Ok(out)
     }
+
+    /// The next `limit` departures at `at` for `items` (index into `wanted`, feed-local stop id)
+    /// of one feed, in the same order; `None` for a stop not in the feed.
+    async fn compute(
+        &self,
+        tx: &mut SqliteConnection,
+        feed: &ActiveFeed,
+        wanted: &[Wanted<'_>],
+        items: &[(usize, &str)],
+        at: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Option<Vec<Departure>>>, AppError> {
+        let mut out = vec![None; items.len()];
+        if items.is_empty() {
+            return Ok(out);
+        }
+        let timetable = self.timetable(&mut *tx, feed).await?;
+        let stop_ids: Vec<&str> = items.iter().map(|(_, stop)| *stop).collect();
+        let stops = store::stops_by_ids(&mut *tx, feed.version, &stop_ids).await?;
+        let stations: Vec<i64> = stops.iter().filter(|s| s.location_type == 1).map(|s| s.idx).collect();
+        let platforms = store::children_of(&mut *tx, feed.version, &stations).await?;
+        let route_ids: Vec<String> =
+            items.iter().flat_map(|(i, _)| local_routes(wanted[*i].routes, &feed.name)).collect();
+        let route_ids: Vec<&str> = route_ids.iter().map(String::as_str).collect();
+        let route_idx: HashMap<String, i64> = store::routes_by_ids(&mut *tx, feed.version, &route_ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.route_id, r.idx))
+            .collect();
+        let stop_row: HashMap<&str, &StopRow> = stops.iter().map(|s| (s.stop_id.as_str(), s)).collect();
+        let (mut boards, mut board_of) = (vec![], vec![]);
+        for (n, (i, stop)) in items.iter().enumerate() {
+            let Some(row) = stop_row.get(stop) else { continue };
+            out[n] = Some(vec![]);
+            let routes = local_routes(wanted[*i].routes, &feed.name);
+            let route_idxs: Vec<i64> = routes.iter().filter_map(|route| route_idx.get(route).copied()).collect();
+            if !routes.is_empty() && route_idxs.is_empty() {
+                continue;
+            }
+            let mut stop_idxs = vec![row.idx];
+            stop_idxs.extend(platforms.iter().filter(|p| p.parent_idx == Some(row.idx)).map(|p| p.idx));
+            boards.push(BoardStops { stop_idxs, route_idxs });
+            board_of.push(n);
+        }
+        let found = board::next_departures(&mut *tx, feed, &timetable, &boards, at, limit).await?;
+        let by_idx: HashMap<i64, StopRow> = stops.iter().chain(&platforms).map(|s| (s.idx, s.clone())).collect();
+        let presented = departures(&mut *tx, feed, &timetable, found, &by_idx).await?;
+        for (n, list) in board_of.into_iter().zip(presented) {
+            out[n] = Some(list);
+        }
+        Ok(out)
+    }
+}
+
+/// A bookmark's routes that belong to `feed`, as feed-local ids, sorted (a cache key's part).
+fn local_routes(routes: &[RouteId], feed: &str) -> Vec<String> {
+    let mut local: Vec<String> =
+        routes.iter().filter_map(RouteId::parts).filter(|(f, _)| *f == feed).map(|(_, r)| r.to_string()).collect();
+    local.sort_unstable();
+    local.dedup();
+    local
 }
 
 async fn active_by_name(conn: &mut SqliteConnection) -> Result<HashMap<String, ActiveFeed>, AppError> {

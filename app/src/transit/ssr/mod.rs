@@ -2,6 +2,7 @@
 //! and the service that answers searches, stop and route pages and departure boards from it.
 
 pub mod board;
+mod cache;
 pub mod colors;
 mod convert;
 pub mod import;

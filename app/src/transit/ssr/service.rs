@@ -3,6 +3,7 @@
 //! clock for "now".
 
 use super::board::{self, Timetable};
+use super::cache::TransitCache;
 use super::convert::{calendar_from_rows, departures, route_summary, stop_summary};
 use super::search;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
@@ -15,7 +16,7 @@ use crate::transit::model::{
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 /// Candidates fetched from the search index before ranking.
 const SEARCH_CANDIDATES: i64 = 300;
@@ -26,13 +27,13 @@ const FUZZY_SCAN_MAX_STOPS: i64 = 50_000;
 pub struct TransitService {
     pub(super) db: Db,
     clock: SharedClock,
-    /// Per feed version (versions never change once imported).
-    timetables: RwLock<HashMap<i64, Arc<Timetable>>>,
+    /// Calendars, names and boards of feed versions, which never change once imported.
+    pub(super) cache: TransitCache,
 }
 
 impl TransitService {
     pub fn new(db: Db, clock: SharedClock) -> Self {
-        Self { db, clock, timetables: RwLock::default() }
+        Self { db, clock, cache: TransitCache::new() }
     }
 
     pub fn db(&self) -> &Db {
@@ -204,20 +205,15 @@ impl TransitService {
         conn: &mut SqliteConnection,
         feed: &ActiveFeed,
     ) -> Result<Arc<Timetable>, AppError> {
-        if let Some(found) = self.timetables.read().unwrap_or_else(|e| e.into_inner()).get(&feed.version) {
-            return Ok(found.clone());
+        if let Some(found) = self.cache.timetables.get(&feed.version) {
+            return Ok(found);
         }
         let (weekly, dates) = store::calendar(conn, feed.version).await?;
         let timetable = Arc::new(Timetable {
             calendar: calendar_from_rows(&weekly, &dates)?,
             zone: gtfs::time::zone(&feed.timezone).map_err(AppError::internal)?,
         });
-        let mut cache = self.timetables.write().unwrap_or_else(|e| e.into_inner());
-        // Old versions are never asked for again after a swap; a small bound keeps them from piling up.
-        if cache.len() >= 32 {
-            cache.clear();
-        }
-        cache.insert(feed.version, timetable.clone());
+        self.cache.timetables.insert(feed.version, timetable.clone());
         Ok(timetable)
     }
 }

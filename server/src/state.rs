@@ -1,8 +1,10 @@
 //! What every REST handler can reach, and what every page and server function finds in its
 //! Leptos context.
 
+use app::auth::ssr::RequestContext;
 use app::auth::ssr::service::AuthService;
 use app::bookmarks::ssr::service::BookmarksService;
+use app::ssr::client_info::ClientInfo;
 use app::ssr::clock::SharedClock;
 use app::ssr::form_redirect::ErrorSeal;
 use app::ssr::web_policy::WebPolicy;
@@ -33,6 +35,11 @@ impl AppState {
         leptos::prelude::provide_context(self.bookmarks.clone());
         leptos::prelude::provide_context(self.policy.clone());
         leptos::prelude::provide_context(self.clock.clone());
+    }
+
+    /// What auth's shared request functions act with, for a REST handler.
+    pub fn request_context(&self, cookies: tower_cookies::Cookies, client: ClientInfo) -> RequestContext {
+        RequestContext { auth: self.auth.clone(), policy: self.policy.clone(), cookies, client }
     }
 }
 

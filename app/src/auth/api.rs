@@ -27,9 +27,10 @@ pub async fn sign_up(username: String, password: String, email: String, name: St
 /// Signs in, sets the session cookies and goes to `next` (a local path) or the account page.
 #[server(prefix = "/api/fn", endpoint = "sign_in", client = crate::client::ApiClient)]
 pub async fn sign_in(username: String, password: String, next: Option<String>) -> Result<User, AppError> {
+    use crate::auth::ssr::extract::VerifiedClaims;
     let ctx = crate::auth::ssr::request_context().await?;
-    let (user, session) = ctx.auth.sign_in(&username, &password, &ctx.client).await?;
-    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    let claims = leptos_axum::extract::<Option<axum::Extension<VerifiedClaims>>>().await?;
+    let user = crate::auth::ssr::sign_in(&ctx, claims.as_ref().map(|c| &c.0.0), &username, &password).await?;
     let next = next.as_deref().and_then(crate::auth::validate::local_path).unwrap_or("/account");
     leptos_axum::redirect(next);
     Ok(user)
@@ -68,10 +69,9 @@ pub async fn revoke_other_sessions() -> Result<u64, AppError> {
 /// Changes the password and signs out every other session.
 #[server(prefix = "/api/fn", endpoint = "change_password", client = crate::client::ApiClient)]
 pub async fn change_password(current_password: String, new_password: String) -> Result<u64, AppError> {
-    let (auth, current) = crate::auth::ssr::signed_in().await?;
-    let client = leptos_axum::extract::<crate::ssr::client_info::ClientInfo>().await?;
-    let session = current.claims.session_id();
-    let ended = auth.change_password(&current.user, &session, &current_password, &new_password, &client).await?;
+    let (_, current) = crate::auth::ssr::signed_in().await?;
+    let ctx = crate::auth::ssr::request_context().await?;
+    let ended = crate::auth::ssr::change_password(&ctx, &current, &current_password, &new_password).await?;
     // Without JavaScript the page reloads; the query tells it to confirm the change.
     leptos_axum::redirect("/account?password=changed");
     Ok(ended)

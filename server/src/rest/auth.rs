@@ -66,10 +66,11 @@ async fn sign_in(
     State(state): State<AppState>,
     cookies: Cookies,
     client: ClientInfo,
+    claims: Option<Extension<VerifiedClaims>>,
     ApiJson(body): ApiJson<SignInBody>,
 ) -> Result<Json<UserBody>, AppError> {
-    let (user, session) = state.auth.sign_in(&body.username, &body.password, &client).await?;
-    state.policy.cookies.set_session(&cookies, session.cookies());
+    let ctx = state.request_context(cookies, client);
+    let user = app::auth::ssr::sign_in(&ctx, claims.as_ref().map(|c| &c.0.0), &body.username, &body.password).await?;
     Ok(Json(UserBody { user }))
 }
 
@@ -141,18 +142,11 @@ struct PasswordBody {
 async fn change_password(
     State(state): State<AppState>,
     current: CurrentUser,
+    cookies: Cookies,
     client: ClientInfo,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> Result<Json<Ended>, AppError> {
-    let ended = state
-        .auth
-        .change_password(
-            &current.user,
-            &current.claims.session_id(),
-            &body.current_password,
-            &body.new_password,
-            &client,
-        )
-        .await?;
+    let ctx = state.request_context(cookies, client);
+    let ended = app::auth::ssr::change_password(&ctx, &current, &body.current_password, &body.new_password).await?;
     Ok(Json(Ended { ended }))
 }

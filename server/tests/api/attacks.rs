@@ -322,10 +322,11 @@ async fn a_password_change_ends_the_other_sessions() {
 
     let ok = change(PASSWORD, new_password).await.unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
+    let renewed = Tokens::from_headers(ok.headers());
     assert_eq!(json_body(ok).await["ended"], 1);
     assert_eq!(app.me_status(&elsewhere.access_only()).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.refresh_status(&elsewhere).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.me_status(&here.access_only()).await, StatusCode::OK, "this session stays");
+    assert_eq!(app.me_status(&renewed.access_only()).await, StatusCode::OK, "this browser stays signed in");
     assert_eq!(app.sign_in_raw("changer", PASSWORD, "t").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.sign_in_raw("changer", new_password, "t").await.status(), StatusCode::OK);
 }
@@ -768,4 +769,46 @@ async fn ended_sessions_and_old_spent_tokens_are_purged() {
         .unwrap();
     assert_eq!(spent, 0, "spent two days ago: gone");
     assert_eq!(app.refresh_status(&live).await, StatusCode::OK, "the live session's current token stays");
+}
+
+/// Review I10: signing in again left the browser's previous session live beside the new one.
+#[tokio::test]
+async fn a_new_sign_in_ends_the_session_it_replaces() {
+    let app = spawn().await;
+    let before = app.signed_up("again", PASSWORD).await;
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/signin"))
+        .header("cookie", format!("{}; {}", before.access_only(), before.refresh_only()))
+        .json(&json!({"username": "again", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let after = Tokens::from_headers(res.headers());
+    assert_eq!(app.me_status(&before.access_only()).await, StatusCode::UNAUTHORIZED, "the replaced session ended");
+    assert_eq!(app.refresh_status(&before).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&after.access_only()).await, StatusCode::OK);
+}
+
+/// Review I10: a password change kept the current session's id and tokens, so a copy taken
+/// before the change still worked after it.
+#[tokio::test]
+async fn a_password_change_renews_the_current_session() {
+    let app = spawn().await;
+    let before = app.signed_up("renewed", PASSWORD).await;
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/password"))
+        .header("cookie", before.access_only())
+        .json(&json!({"current_password": PASSWORD, "new_password": "another-quiet-lantern-9"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let after = Tokens::from_headers(res.headers());
+    assert_ne!(after.sid(), before.sid());
+    assert_eq!(app.me_status(&before.access_only()).await, StatusCode::UNAUTHORIZED, "the old tokens died");
+    assert_eq!(app.refresh_status(&before).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.me_status(&after.access_only()).await, StatusCode::OK, "and the user is still signed in");
 }

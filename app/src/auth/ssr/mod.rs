@@ -9,6 +9,7 @@ pub mod store;
 pub mod throttle;
 pub mod tokens;
 
+use crate::auth::model::User;
 use crate::error::AppError;
 use crate::ssr::client_info::ClientInfo;
 use crate::ssr::context::from_request;
@@ -44,6 +45,36 @@ pub async fn signed_in() -> Result<(Arc<AuthService>, CurrentUser), AppError> {
     // server-function error, which has lost its status.
     let current = leptos_axum::extract_with_state::<Option<CurrentUser>, _>(&auth).await?;
     Ok((auth, current.ok_or_else(AppError::unauthorized)?))
+}
+
+/// Signs in and sets the new session's cookies, ending the session this browser had (named by
+/// its access token, or else its refresh cookie) rather than leaving it live beside the new
+/// one. The REST handler and the server function share it.
+pub async fn sign_in(
+    ctx: &RequestContext,
+    claims: Option<&AccessClaims>,
+    username: &str,
+    password: &str,
+) -> Result<User, AppError> {
+    let replaced = ctx.policy.cookies.refresh_token(&ctx.cookies);
+    let (user, session) = ctx.auth.sign_in(username, password, &ctx.client).await?;
+    ctx.auth.sign_out(claims, replaced.as_deref()).await?;
+    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    Ok(user)
+}
+
+/// Changes the password, ending every other session and renewing this one (new cookies).
+pub async fn change_password(
+    ctx: &RequestContext,
+    current: &CurrentUser,
+    current_password: &str,
+    new_password: &str,
+) -> Result<u64, AppError> {
+    let session_id = current.claims.session_id();
+    let (ended, session) =
+        ctx.auth.change_password(&current.user, &session_id, current_password, new_password, &ctx.client).await?;
+    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    Ok(ended)
 }
 
 /// Ends the session of this request (named by its access token, or else its refresh cookie)

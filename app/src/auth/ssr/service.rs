@@ -295,7 +295,7 @@ impl AuthService {
         current: &str,
         new: &str,
         client: &ClientInfo,
-    ) -> Result<u64, AppError> {
+    ) -> Result<(u64, IssuedSession), AppError> {
         let ip = client.ip.as_deref();
         let mut fields = FieldErrors::new();
         if current.is_empty() {
@@ -325,7 +325,11 @@ impl AuthService {
         let hash = self.passwords.hash(new.to_string()).await?;
         store::update_password_hash(&self.db, user.id, &hash).await?;
         let ended = store::revoke_other_sessions(&self.db, user.id, current_session, self.now()).await?;
-        tracing::info!(user_id = %user.id, ended, "password changed; other sessions ended");
-        Ok(ended)
+        // The current session goes too, replaced by a fresh one: whatever tokens of it were
+        // copied before the change die with the old password.
+        store::revoke_session(&self.db, current_session, self.now()).await?;
+        let session = self.start_session(user.id, client).await?;
+        tracing::info!(user_id = %user.id, ended, "password changed; other sessions ended, this one renewed");
+        Ok((ended, session))
     }
 }

@@ -24,6 +24,7 @@ use axum::routing::get;
 use axum_server::tls_rustls::RustlsConfig;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -79,10 +80,12 @@ impl Application {
             }
             None => None,
         };
-        let secret = jwt_secret::load_or_create(config.auth.jwt_secret.as_deref(), data_dir.path())?;
+        let secret =
+            jwt_secret::load_or_create(config.auth.jwt_secret.as_ref().map(|k| k.expose_secret()), data_dir.path())?;
         drop(init);
 
-        let previous: Vec<Vec<u8>> = config.auth.jwt_previous_secrets.iter().map(|k| k.as_bytes().to_vec()).collect();
+        let previous: Vec<Vec<u8>> =
+            config.auth.jwt_previous_secrets.iter().map(|k| k.expose_secret().as_bytes().to_vec()).collect();
         let tokens = TokenIssuer::new(&secret, &previous, config.auth.access_ttl)
             .map_err(|e| ConfigError::Secret(format!("BMW_JWT_SECRET / BMW_JWT_PREVIOUS_SECRETS: {e}")))?;
         let lifetimes =

@@ -14,6 +14,7 @@ pub use layers::Values;
 pub use tls::{TlsFiles, TlsSource};
 
 use clap::FromArgMatches;
+use secrecy::SecretString;
 use settings::{SECRET_KEYS, Settings};
 use std::ffi::OsString;
 use std::net::SocketAddr;
@@ -126,9 +127,10 @@ pub struct AuthConfig {
     pub sign_ups_per_address: u32,
     pub max_sessions: u32,
     /// From the environment or the file; `None` means "use or create the one in the data dir".
-    pub jwt_secret: Option<String>,
+    /// Secret types print as `[REDACTED]`, so a `{config:?}` can never leak a key.
+    pub jwt_secret: Option<SecretString>,
     /// Older keys still accepted for verification.
-    pub jwt_previous_secrets: Vec<String>,
+    pub jwt_previous_secrets: Vec<SecretString>,
 }
 
 #[derive(Debug, Clone)]
@@ -283,8 +285,10 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             session_idle: Duration::from_secs(session_idle),
             sign_ups_per_address: s.auth.sign_ups_per_address,
             max_sessions: s.auth.max_sessions,
-            jwt_previous_secrets: comma_separated(secrets.jwt_previous_secrets.as_deref()).map(String::from).collect(),
-            jwt_secret: secrets.jwt_secret,
+            jwt_previous_secrets: comma_separated(secrets.jwt_previous_secrets.as_deref())
+                .map(SecretString::from)
+                .collect(),
+            jwt_secret: secrets.jwt_secret.map(SecretString::from),
         },
         tls: TlsConfig { source: tls, http_redirect_addr: s.tls.http_redirect_addr },
         transit: TransitConfig { feeds, refresh: Duration::from_secs(s.transit.feed_refresh_secs) },
@@ -311,6 +315,7 @@ fn configured_feeds(list: Option<&str>) -> Result<Vec<ConfiguredFeed>, ConfigErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use secrecy::ExposeSecret;
 
     fn err(values: &[(&str, &str)]) -> String {
         Config::from_values(values.iter().copied()).unwrap_err().to_string()
@@ -323,6 +328,18 @@ mod tests {
         assert_eq!(config.auth.access_ttl, Duration::from_secs(900));
         assert_eq!(config.storage.database_url, "sqlite://data/bmw.db");
         assert_eq!(config.http.role, Role::All);
+    }
+
+    /// Review I5: the configuration derives Debug and holds the keys.
+    #[test]
+    fn the_keys_never_show_in_debug_output() {
+        let key = "a-key-of-at-least-thirty-two-bytes-0123456789";
+        let old = "an-older-key-of-at-least-thirty-two-bytes-987";
+        let config = Config::from_values([("BMW_JWT_SECRET", key), ("BMW_JWT_PREVIOUS_SECRETS", old)]).unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains(key) && !printed.contains(old), "{printed}");
+        assert!(printed.contains("REDACTED"));
+        assert_eq!(config.auth.jwt_secret.as_ref().map(|k| k.expose_secret().to_string()).as_deref(), Some(key));
     }
 
     #[test]

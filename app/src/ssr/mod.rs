@@ -1,5 +1,6 @@
 //! Server-only plumbing shared by every feature: the clock, randomness and digests, the
-//! database handle, who is calling, and the web policy (origins, cookies, CORS, CSRF, CSP).
+//! database handle, who is calling, the rate-limited security log, and the web policy (origins,
+//! cookies, CORS, CSRF, CSP).
 //! Nothing here knows about any feature.
 
 pub mod client_info;
@@ -8,4 +9,5 @@ pub mod context;
 pub mod crypto;
 pub mod db;
 pub mod form_redirect;
+pub mod security_log;
 pub mod web_policy;

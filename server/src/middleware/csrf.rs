@@ -1,6 +1,7 @@
 //! The CSRF guard, in front of every route.
 
 use app::error::AppError;
+use app::ssr::security_log::{self, Event};
 use app::ssr::web_policy::{WebPolicy, csrf};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -13,7 +14,11 @@ pub async fn csrf_guard(State(policy): State<Arc<WebPolicy>>, req: Request, next
     match csrf::check(&policy.csrf_origins, &policy.served_origin, req.method(), req.headers()) {
         Ok(()) => next.run(req).await,
         Err(reason) => {
-            tracing::warn!(method = %req.method(), path = %req.uri().path(), %reason, "CSRF check refused a request");
+            // The reason quotes the request's Origin: the caller's words, so cut short.
+            if let Some(left_out) = security_log::allow(Event::CsrfRefused) {
+                let reason: String = reason.chars().take(200).collect();
+                tracing::warn!(target: "security", method = %req.method(), path = %req.uri().path(), %reason, left_out, "CSRF check refused a request");
+            }
             AppError::Csrf(reason).into_response()
         }
     }

@@ -13,6 +13,7 @@ use crate::ssr::client_info::ClientInfo;
 use crate::ssr::clock::SharedClock;
 use crate::ssr::crypto;
 use crate::ssr::db::Db;
+use crate::ssr::security_log::{self, Event};
 use crate::ssr::web_policy::cookies::SessionCookies;
 use std::time::Duration;
 
@@ -78,6 +79,14 @@ pub struct AuthService {
 
 const WRONG_CREDENTIALS: &str = "Wrong username or password.";
 
+/// The 429, logged (within the security log's budget).
+fn throttled(username: &str, ip: Option<&str>, retry_after: u64) -> AppError {
+    if let Some(left_out) = security_log::allow(Event::Throttled) {
+        tracing::info!(target: "security", username, ip, retry_after, left_out, "throttled");
+    }
+    AppError::Throttled { retry_after }
+}
+
 impl AuthService {
     pub fn new(db: Db, tokens: TokenIssuer, lifetimes: Lifetimes, limits: Limits, clock: SharedClock) -> Self {
         let throttle = SignInThrottle::new(clock.clone());
@@ -114,7 +123,8 @@ impl AuthService {
         if let Some(reason) = weakness(&new_user.password, &new_user.username, &new_user.email) {
             return Err(AppError::validation("password", reason));
         }
-        self.sign_ups.reserve(client.ip.as_deref()).map_err(|retry_after| AppError::Throttled { retry_after })?;
+        let ip = client.ip.as_deref();
+        self.sign_ups.reserve(ip).map_err(|retry_after| throttled("(sign-up)", ip, retry_after))?;
         let hash = self.passwords.hash(new_user.password.clone()).await?;
         let user = store::insert_user(&self.db, &new_user, &hash, self.now()).await?;
         tracing::info!(user_id = %user.id, "user signed up");
@@ -149,13 +159,18 @@ impl AuthService {
         let username = validate::normalize_username(username);
         let ip = client.ip.as_deref();
         // Reserved before any hashing, and keyed by the name whether or not it exists.
-        self.throttle.reserve(&username, ip).map_err(|retry_after| AppError::Throttled { retry_after })?;
+        self.throttle.reserve(&username, ip).map_err(|retry_after| throttled(&username, ip, retry_after))?;
         let found = store::find_credentials(&self.db, &username).await?;
         let stored = found.as_ref().map(|(_, hash)| hash.clone());
         let valid = self.passwords.verify(password.to_string(), stored).await?;
         let (user, stored_hash) = match found {
             Some(found) if valid => found,
-            _ => return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into())),
+            _ => {
+                if let Some(left_out) = security_log::allow(Event::SignInFailed) {
+                    tracing::info!(target: "security", %username, ip, left_out, "sign-in failed");
+                }
+                return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
+            }
         };
         self.throttle.succeeded(&username, ip);
         if needs_rehash(&stored_hash) {
@@ -316,9 +331,12 @@ impl AuthService {
         if !fields.is_empty() {
             return Err(AppError::Validation(fields));
         }
-        self.throttle.reserve(&user.username, ip).map_err(|retry_after| AppError::Throttled { retry_after })?;
+        self.throttle.reserve(&user.username, ip).map_err(|retry_after| throttled(&user.username, ip, retry_after))?;
         let stored = store::password_hash(&self.db, user.id).await?;
         if !self.passwords.verify(current.to_string(), stored).await? {
+            if let Some(left_out) = security_log::allow(Event::PasswordCheckFailed) {
+                tracing::info!(target: "security", user_id = %user.id, ip, left_out, "wrong current password");
+            }
             return Err(AppError::validation("current_password", "That is not your current password."));
         }
         self.throttle.succeeded(&user.username, ip);

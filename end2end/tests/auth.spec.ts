@@ -19,7 +19,10 @@ test('sign up, account, sign out, sign in, account', async ({ page, context }, i
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Create an account' })).toBeVisible();
-  expect((await context.cookies()).filter((c) => c.name.includes('bmw_'))).toEqual([]);
+  // The session's cookies are gone; the device cookie stays (it lets this browser past the
+  // account's sign-in backoff).
+  const left = (await context.cookies()).filter((c) => c.name.includes('bmw_')).map((c) => c.name);
+  expect(left).toEqual([cookieName(info, 'bmw_device')]);
 
   await signIn(page, info, username);
   await expect(page).toHaveURL(/\/account$/);
@@ -30,12 +33,12 @@ test('sign up, account, sign out, sign in, account', async ({ page, context }, i
   else expect(documentPosts.length).toBe(3);
 });
 
-test('session cookies are HttpOnly, SameSite=Lax, host-only, path /, Secure over https', async ({ page, context }, info) => {
+test('session and device cookies are HttpOnly, SameSite=Lax, host-only, path /, Secure over https', async ({ page, context }, info) => {
   await signUp(page, info, uniqueUser('cookie', info));
   await expect(page).toHaveURL(/\/account$/);
   const cookies = await context.cookies();
   const host = new URL(info.project.use.baseURL!).hostname;
-  for (const base of ['bmw_access', 'bmw_refresh'] as const) {
+  for (const base of ['bmw_access', 'bmw_refresh', 'bmw_device'] as const) {
     const name = cookieName(info, base);
     const cookie = cookies.find((c) => c.name === name);
     expect(cookie, `${name} is set`).toBeDefined();

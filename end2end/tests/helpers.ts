@@ -16,8 +16,8 @@ export function isHttps(info: TestInfo): boolean {
   return (info.project.use.baseURL ?? '').startsWith('https:');
 }
 
-/** Session cookie names: `__Host-` prefixed over https. */
-export function cookieName(info: TestInfo, base: 'bmw_access' | 'bmw_refresh'): string {
+/** Our cookie names (the session's two and the device cookie): `__Host-` prefixed over https. */
+export function cookieName(info: TestInfo, base: 'bmw_access' | 'bmw_refresh' | 'bmw_device'): string {
   return isHttps(info) ? `__Host-${base}` : base;
 }
 

@@ -18,8 +18,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 #[server(prefix = "/api/fn", endpoint = "sign_up", client = crate::client::ApiClient)]
 pub async fn sign_up(username: String, password: String, email: String, name: String) -> Result<User, AppError> {
     let ctx = crate::auth::ssr::request_context().await?;
-    let (user, session) = ctx.auth.sign_up(&username, &password, &email, &name, &ctx.client).await?;
-    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    let user = crate::auth::ssr::sign_up(&ctx, &username, &password, &email, &name).await?;
     leptos_axum::redirect("/account");
     Ok(user)
 }

@@ -57,8 +57,8 @@ async fn sign_up(
     client: ClientInfo,
     ApiJson(body): ApiJson<SignUpBody>,
 ) -> Result<(StatusCode, Json<UserBody>), AppError> {
-    let (user, session) = state.auth.sign_up(&body.username, &body.password, &body.email, &body.name, &client).await?;
-    state.policy.cookies.set_session(&cookies, session.cookies());
+    let ctx = state.request_context(cookies, client);
+    let user = app::auth::ssr::sign_up(&ctx, &body.username, &body.password, &body.email, &body.name).await?;
     Ok((StatusCode::CREATED, Json(UserBody { user })))
 }
 

@@ -270,7 +270,12 @@ async fn bmw_passes_in_all_five_topologies() {
         assert!(!report.failed(), "{name}: {:#?}", report.findings);
         assert_eq!(status_of(&report, "signin"), Some(Status::Pass), "{name}");
         let cookies = report.findings.iter().filter(|f| f.id == "cookie.attributes" && f.status == Status::Pass);
-        assert_eq!(cookies.count(), 2, "{name}: both session cookies fit: {:#?}", report.findings);
+        assert_eq!(
+            cookies.count(),
+            3,
+            "{name}: both session cookies and the device cookie fit: {:#?}",
+            report.findings
+        );
         if https {
             assert_eq!(status_of(&report, "tls.certificate"), Some(Status::Pass), "{name}");
             assert_eq!(status_of(&report, "tls.hsts"), Some(Status::Pass), "{name}");

@@ -57,10 +57,31 @@ pub async fn sign_in(
     password: &str,
 ) -> Result<User, AppError> {
     let replaced = ctx.policy.cookies.refresh_token(&ctx.cookies);
-    let (user, session) = ctx.auth.sign_in(username, password, &ctx.client).await?;
+    let device = ctx.policy.cookies.device_token(&ctx.cookies);
+    let (user, session) = ctx.auth.sign_in(username, password, &ctx.client, device.as_deref()).await?;
     ctx.auth.sign_out(claims, replaced.as_deref()).await?;
-    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    start(ctx, &user, &session);
     Ok(user)
+}
+
+/// Signs up and sets the new session's cookies.
+pub async fn sign_up(
+    ctx: &RequestContext,
+    username: &str,
+    password: &str,
+    email: &str,
+    name: &str,
+) -> Result<User, AppError> {
+    let (user, session) = ctx.auth.sign_up(username, password, email, name, &ctx.client).await?;
+    start(ctx, &user, &session);
+    Ok(user)
+}
+
+/// The cookies of a session just started: the session's, and the device cookie that lets this
+/// browser past the account's sign-in backoff next time.
+fn start(ctx: &RequestContext, user: &User, session: &service::IssuedSession) {
+    ctx.policy.cookies.set_session(&ctx.cookies, session.cookies());
+    ctx.policy.cookies.set_device(&ctx.cookies, ctx.auth.device_token(&user.username));
 }
 
 /// Changes the password, ending every other session and renewing this one (new cookies).

@@ -132,12 +132,14 @@ impl AuthService {
         Ok((user, session))
     }
 
-    /// Same status, message and work whether the username exists or not.
+    /// Same status, message and work whether the username exists or not. `device` is the
+    /// browser's device cookie, if it sent one (see `throttle`).
     pub async fn sign_in(
         &self,
         username: &str,
         password: &str,
         client: &ClientInfo,
+        device: Option<&str>,
     ) -> Result<(User, IssuedSession), AppError> {
         let mut missing = FieldErrors::new();
         if username.trim().is_empty() {
@@ -159,7 +161,9 @@ impl AuthService {
         let username = validate::normalize_username(username);
         let ip = client.ip.as_deref();
         // Reserved before any hashing, and keyed by the name whether or not it exists.
-        self.throttle.reserve(&username, ip).map_err(|retry_after| throttled(&username, ip, retry_after))?;
+        let device = device.and_then(|token| self.tokens.device_of(token, &username));
+        let device = device.as_deref();
+        self.throttle.reserve(&username, ip, device).map_err(|retry_after| throttled(&username, ip, retry_after))?;
         let found = store::find_credentials(&self.db, &username).await?;
         let stored = found.as_ref().map(|(_, hash)| hash.clone());
         let valid = self.passwords.verify(password.to_string(), stored).await?;
@@ -172,7 +176,7 @@ impl AuthService {
                 return Err(AppError::Unauthorized(WRONG_CREDENTIALS.into()));
             }
         };
-        self.throttle.succeeded(&username, ip);
+        self.throttle.succeeded(&username, ip, device);
         if needs_rehash(&stored_hash) {
             let fresh = self.passwords.hash(password.to_string()).await?;
             store::update_password_hash(&self.db, user.id, &fresh).await?;
@@ -271,6 +275,11 @@ impl AuthService {
         Ok(())
     }
 
+    /// A device cookie for the browser where `username` (as stored) just signed in or up.
+    pub fn device_token(&self, username: &str) -> String {
+        self.tokens.device_token(username)
+    }
+
     pub fn verify_access(&self, token: &str) -> Option<AccessClaims> {
         self.tokens.verify(token, self.now())
     }
@@ -331,7 +340,9 @@ impl AuthService {
         if !fields.is_empty() {
             return Err(AppError::Validation(fields));
         }
-        self.throttle.reserve(&user.username, ip).map_err(|retry_after| throttled(&user.username, ip, retry_after))?;
+        self.throttle
+            .reserve(&user.username, ip, None)
+            .map_err(|retry_after| throttled(&user.username, ip, retry_after))?;
         let stored = store::password_hash(&self.db, user.id).await?;
         if !self.passwords.verify(current.to_string(), stored).await? {
             if let Some(left_out) = security_log::allow(Event::PasswordCheckFailed) {
@@ -339,7 +350,7 @@ impl AuthService {
             }
             return Err(AppError::validation("current_password", "That is not your current password."));
         }
-        self.throttle.succeeded(&user.username, ip);
+        self.throttle.succeeded(&user.username, ip, None);
         let hash = self.passwords.hash(new.to_string()).await?;
         store::update_password_hash(&self.db, user.id, &hash).await?;
         let ended = store::revoke_other_sessions(&self.db, user.id, current_session, self.now()).await?;

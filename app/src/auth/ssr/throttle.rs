@@ -5,10 +5,17 @@
 //! before any of them has failed (a burst of 60 guesses gets the free 5 checked, and 429s).
 //!
 //! Backoff, not lockout: after `free` failures each further attempt must wait twice as long as
-//! the one before (1 s, 2 s, 4 s, …) up to `cap`. A guesser is slowed to one try per `cap`,
-//! while the real owner is never locked out for longer than `cap`. A success clears the
-//! account's count (not the IP's: an attacker's own account must not reset it). Counts are
-//! forgotten after `forget` without failures. State is in memory, per process.
+//! the one before (1 s, 2 s, 4 s, …) up to `cap`. A guesser is slowed to one try per `cap`.
+//! A success clears the account's count (not the IP's: an attacker's own account must not reset
+//! it). Counts are forgotten after `forget` without failures. State is in memory, per process.
+//!
+//! Two rules keep the backoff from locking out the innocent:
+//! - An address's budget only holds back the usernames that have failed from it. Many users
+//!   behind one address (a proxy, a NAT) are never stopped by each other's typos or by an
+//!   attacker among them; a user who has not failed gets straight to the password check.
+//! - A browser where the account signed in before (its device cookie, OWASP's "device
+//!   cookies") has a budget of its own instead of the account's, so a stranger's trickle of
+//!   wrong guesses cannot keep the owner out indefinitely.
 
 use crate::ssr::clock::SharedClock;
 use std::collections::HashMap;
@@ -81,6 +88,18 @@ impl Table {
         }
     }
 
+    /// Whether `key` has failures that are not forgotten yet.
+    fn has_failed(&self, key: &str, now: SystemTime) -> bool {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(key).is_some_and(|f| f.count > 0 && since(now, f.last) < self.policy.forget)
+    }
+
+    /// Counts an attempt as failed, whatever the wait.
+    fn record(&self, key: &str, now: SystemTime) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.fail_in(&mut entries, key, now);
+    }
+
     /// Gives back one reserved attempt.
     fn give_back(&self, key: &str) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -94,8 +113,7 @@ impl Table {
 
     #[cfg(test)]
     fn fail(&self, key: &str, now: SystemTime) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        self.fail_in(&mut entries, key, now);
+        self.record(key, now);
     }
 
     fn fail_in(&self, entries: &mut HashMap<String, Failures>, key: &str, now: SystemTime) {
@@ -124,6 +142,10 @@ fn since(now: SystemTime, then: SystemTime) -> Duration {
 pub struct SignInThrottle {
     accounts: Table,
     ips: Table,
+    /// Failures per address and username: which names an address's budget holds back.
+    pairs: Table,
+    /// Failures per known device (its nonce), instead of the account's.
+    devices: Table,
     clock: SharedClock,
 }
 
@@ -134,32 +156,46 @@ impl SignInThrottle {
     }
 
     pub fn with_policies(per_account: Backoff, per_ip: Backoff, clock: SharedClock) -> Self {
-        Self { accounts: Table::new(per_account), ips: Table::new(per_ip), clock }
+        let (accounts, ips) = (Table::new(per_account), Table::new(per_ip));
+        Self { accounts, ips, pairs: Table::new(per_ip), devices: Table::new(per_account), clock }
     }
 
-    /// Before checking a password: counts this attempt as failed for the account and the IP,
-    /// or answers the seconds to wait (rounded up) if either must wait. A success then calls
+    /// Before checking a password: counts this attempt as failed, for the account (or the known
+    /// `device`, the nonce of a valid device cookie for this account) and for the address, or
+    /// answers the seconds to wait (rounded up) if one of them must wait. A success then calls
     /// `succeeded`; a failure needs nothing more.
-    pub fn reserve(&self, account: &str, ip: Option<&str>) -> Result<(), u64> {
+    pub fn reserve(&self, account: &str, ip: Option<&str>, device: Option<&str>) -> Result<(), u64> {
         let now = self.clock.now();
-        let ip = ip.map(network);
-        let ip = ip.as_deref();
-        self.accounts.reserve(account, now).map_err(seconds)?;
-        if let Some(ip) = ip
-            && let Err(wait) = self.ips.reserve(ip, now)
-        {
-            self.accounts.give_back(account);
-            return Err(seconds(wait));
+        let (own, key) = match device {
+            Some(device) => (&self.devices, device),
+            None => (&self.accounts, account),
+        };
+        own.reserve(key, now).map_err(seconds)?;
+        let Some(ip) = ip.map(network) else { return Ok(()) };
+        let pair = format!("{ip} {account}");
+        if self.pairs.has_failed(&pair, now) {
+            if let Err(wait) = self.ips.reserve(&ip, now) {
+                own.give_back(key);
+                return Err(seconds(wait));
+            }
+        } else {
+            self.ips.record(&ip, now);
         }
+        self.pairs.record(&pair, now);
         Ok(())
     }
 
-    /// The password was right: the account starts afresh, and the IP gets its attempt back
-    /// (an attacker's own account must not clear the IP's count, only not add to it).
-    pub fn succeeded(&self, account: &str, ip: Option<&str>) {
-        self.accounts.clear(account);
-        if let Some(ip) = ip {
-            self.ips.give_back(&network(ip));
+    /// The password was right: the account (or device) and the address-and-name pair start
+    /// afresh, and the address gets its attempt back (an attacker's own account must not clear
+    /// the address's count, only not add to it).
+    pub fn succeeded(&self, account: &str, ip: Option<&str>, device: Option<&str>) {
+        match device {
+            Some(device) => self.devices.clear(device),
+            None => self.accounts.clear(account),
+        }
+        if let Some(ip) = ip.map(network) {
+            self.ips.give_back(&ip);
+            self.pairs.clear(&format!("{ip} {account}"));
         }
     }
 }
@@ -237,24 +273,56 @@ mod tests {
         assert_eq!(network("::ffff:192.0.2.7"), "192.0.2.7");
         assert_eq!(network("192.0.2.7"), "192.0.2.7");
         let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
-        assert_eq!(throttle.reserve("a", Some("2001:db8::1")), Ok(()));
-        assert_eq!(throttle.reserve("b", Some("2001:db8::2")), Ok(()));
-        assert_eq!(throttle.reserve("c", Some("2001:db8::3")), Err(1), "one /64, one budget");
-        assert_eq!(throttle.reserve("c", Some("2001:db8:0:1::3")), Ok(()), "the next /64 is another client");
+        assert_eq!(throttle.reserve("a", Some("2001:db8::1"), None), Ok(()));
+        assert_eq!(throttle.reserve("b", Some("2001:db8::2"), None), Ok(()));
+        assert_eq!(throttle.reserve("a", Some("2001:db8::3"), None), Err(1), "one /64, one budget");
+        assert_eq!(throttle.reserve("a", Some("2001:db8:0:1::3"), None), Ok(()), "the next /64 is another client");
     }
 
     #[test]
     fn attempts_count_when_they_start_and_a_success_gives_its_back() {
         let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
         let ip = Some("10.0.0.1");
-        assert_eq!(throttle.reserve("alice", ip), Ok(()));
-        assert_eq!(throttle.reserve("alice", ip), Ok(()));
-        assert_eq!(throttle.reserve("alice", ip), Err(1), "two in flight use up the free budget");
-        throttle.succeeded("alice", ip);
-        assert_eq!(throttle.reserve("alice", None), Ok(()), "a success clears the account");
-        // The IP gave back only the successful attempt: the failed one still counts.
-        assert_eq!(throttle.reserve("bob", ip), Ok(()));
-        assert_eq!(throttle.reserve("carol", ip), Err(1), "the IP's failures are kept");
-        assert_eq!(throttle.reserve("carol", None), Ok(()), "and carol's account was not charged for it");
+        assert_eq!(throttle.reserve("alice", ip, None), Ok(()));
+        assert_eq!(throttle.reserve("alice", ip, None), Ok(()));
+        assert_eq!(throttle.reserve("alice", ip, None), Err(1), "two in flight use up the free budget");
+        throttle.succeeded("alice", ip, None);
+        assert_eq!(throttle.reserve("alice", None, None), Ok(()), "a success clears the account");
+        // The address gave back only the successful attempt: the failed one still counts.
+        assert_eq!(throttle.reserve("bob", ip, None), Ok(()));
+        assert_eq!(throttle.reserve("carol", ip, None), Ok(()), "carol has not failed here: not held back");
+        assert!(throttle.reserve("carol", ip, None).is_err(), "now she has, and the address's failures count");
+        assert_eq!(throttle.reserve("carol", None, None), Ok(()), "and carol's account was not charged for it");
+    }
+
+    /// Review H2: one address shared by many (a proxy, a NAT) must not stop a user who has not
+    /// failed, however many others failed from it.
+    #[test]
+    fn a_shared_address_holds_back_only_the_names_that_failed_from_it() {
+        let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
+        let proxy = Some("10.0.0.1");
+        for n in 0..20 {
+            assert_eq!(throttle.reserve(&format!("stranger{n}"), proxy, None), Ok(()));
+        }
+        assert_eq!(throttle.reserve("alice", proxy, None), Ok(()), "alice never failed");
+        assert!(throttle.reserve("stranger0", proxy, None).is_err(), "a failing pair is slowed");
+    }
+
+    /// Review L3: a trickle of wrong guesses keeps the account in backoff, but not for a browser
+    /// where the owner signed in before.
+    #[test]
+    fn a_known_device_has_its_own_budget() {
+        let throttle = SignInThrottle::with_policies(POLICY, POLICY, std::sync::Arc::new(SystemClock));
+        for _ in 0..2 {
+            assert_eq!(throttle.reserve("dora", Some("192.0.2.1"), None), Ok(()));
+        }
+        assert!(throttle.reserve("dora", Some("198.51.100.9"), None).is_err(), "a stranger's guesses hold the account");
+        assert_eq!(
+            throttle.reserve("dora", Some("198.51.100.9"), Some("her-laptop")),
+            Ok(()),
+            "her laptop is not held"
+        );
+        throttle.succeeded("dora", Some("198.51.100.9"), Some("her-laptop"));
+        assert!(throttle.reserve("dora", Some("203.0.113.5"), None).is_err(), "the account's backoff still stands");
     }
 }

@@ -68,6 +68,8 @@ pub struct TokenIssuer {
     validation: Validation,
     /// Derives each refresh token's successor (see [`TokenIssuer::successor`]).
     successor_key: Vec<u8>,
+    /// Signs device cookies (see [`TokenIssuer::device_token`]).
+    device_key: Vec<u8>,
 }
 
 impl TokenIssuer {
@@ -88,7 +90,26 @@ impl TokenIssuer {
             ttl,
             validation,
             successor_key: crate::ssr::crypto::hmac_sha256(secret, b"bmw: refresh token successors"),
+            device_key: crate::ssr::crypto::hmac_sha256(secret, b"bmw: device cookies"),
         })
+    }
+
+    /// A device cookie for a browser where `username` just signed in: a fresh nonce, and a MAC
+    /// binding it to the (normalised) username (OWASP's "device cookies").
+    pub fn device_token(&self, username: &str) -> String {
+        use base64::Engine;
+        let nonce = crate::ssr::crypto::token(16);
+        let mac = crate::ssr::crypto::hmac_sha256(&self.device_key, format!("{username}\n{nonce}").as_bytes());
+        format!("{nonce}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac))
+    }
+
+    /// The device's nonce, when `token` is a device cookie given at a sign-in of `username`.
+    pub fn device_of(&self, token: &str, username: &str) -> Option<String> {
+        use base64::Engine;
+        let (nonce, mac) = token.split_once('.')?;
+        let mac = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(mac).ok()?;
+        let data = format!("{username}\n{nonce}");
+        crate::ssr::crypto::hmac_sha256_verify(&self.device_key, data.as_bytes(), &mac).then(|| nonce.to_string())
     }
 
     /// The refresh token that replaces `token`: a MAC of it, so every refresh with one token

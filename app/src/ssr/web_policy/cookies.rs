@@ -1,4 +1,5 @@
-//! The cookie policy: which names and attributes the two session cookies get.
+//! The cookie policy: which names and attributes the two session cookies (and the device
+//! cookie that marks a browser that has signed in before) get.
 //!
 //! Every cookie the app sets or clears is built here, so a cookie is always cleared with exactly
 //! the attributes it was set with (browsers otherwise keep the old one).
@@ -9,6 +10,10 @@ use tower_cookies::cookie::{Cookie, SameSite};
 
 const ACCESS: &str = "bmw_access";
 const REFRESH: &str = "bmw_refresh";
+const DEVICE: &str = "bmw_device";
+
+/// How long a browser stays known after its last successful sign-in.
+pub const DEVICE_MAX_AGE: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// What goes into the two session cookies, and for how long.
 pub struct SessionCookies<'a> {
@@ -60,6 +65,10 @@ impl CookiePolicy {
 
     pub fn refresh_name(&self) -> String {
         format!("{}{REFRESH}", self.prefix())
+    }
+
+    pub fn device_name(&self) -> String {
+        format!("{}{DEVICE}", self.prefix())
     }
 
     /// One line for the start-up log.
@@ -121,6 +130,11 @@ impl CookiePolicy {
         cookies.add(self.build(self.refresh_name(), session.refresh_token.to_string(), session.refresh_max_age));
     }
 
+    /// Marks this browser as one that has signed in (see `throttle`): kept across sign-outs.
+    pub fn set_device(&self, cookies: &Cookies, token: String) {
+        cookies.add(self.build(self.device_name(), token, DEVICE_MAX_AGE));
+    }
+
     /// Expires both cookies, with the same name, path, domain and flags they were set with.
     pub fn clear_session(&self, cookies: &Cookies) {
         for name in [self.access_name(), self.refresh_name()] {
@@ -135,7 +149,7 @@ impl CookiePolicy {
     /// them tossed in from elsewhere) are both dropped: the request is signed out rather than
     /// trusting either. Other cookies pass untouched.
     pub fn screen<'a>(&self, crumbs: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
-        let ours = [self.access_name(), self.refresh_name()];
+        let ours = [self.access_name(), self.refresh_name(), self.device_name()];
         let crumbs: Vec<&str> = crumbs.into_iter().map(str::trim).filter(|c| !c.is_empty()).collect();
         let raw_name = |crumb: &str| crumb.split_once('=').map_or(crumb, |(name, _)| name).trim().to_string();
         let impostor = |crumb: &str| {
@@ -154,6 +168,10 @@ impl CookiePolicy {
 
     pub fn refresh_token(&self, cookies: &Cookies) -> Option<String> {
         cookies.get(&self.refresh_name()).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
+    }
+
+    pub fn device_token(&self, cookies: &Cookies) -> Option<String> {
+        cookies.get(&self.device_name()).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
     }
 }
 

@@ -877,3 +877,30 @@ async fn a_password_change_renews_the_current_session() {
     assert_eq!(app.refresh_status(&before).await, StatusCode::UNAUTHORIZED);
     assert_eq!(app.me_status(&after.access_only()).await, StatusCode::OK, "and the user is still signed in");
 }
+
+/// Review I11: the current password of a password change went to argon2 whatever its length.
+#[tokio::test]
+async fn an_over_long_current_password_is_refused_before_hashing() {
+    let app = spawn().await;
+    let tokens = app.signed_up("longcurrent", PASSWORD).await;
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/password"))
+        .header("cookie", tokens.access_only())
+        .json(&json!({"current_password": "x".repeat(129), "new_password": "another-quiet-lantern-9"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json_body(res).await["fields"]["current_password"].is_string());
+    // Not counted as a failed attempt either: the right password still works at once.
+    let res = app
+        .bare()
+        .post(app.url("/api/auth/password"))
+        .header("cookie", tokens.access_only())
+        .json(&json!({"current_password": PASSWORD, "new_password": "another-quiet-lantern-9"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -324,6 +324,9 @@ impl AuthService {
         let mut fields = FieldErrors::new();
         if current.is_empty() {
             fields.insert("current_password".into(), "Enter your current password.".into());
+        } else if current.chars().count() > *validate::PASSWORD_LEN.end() {
+            // No password is that long: answered before any hash work (review I11).
+            fields.insert("current_password".into(), "That is not your current password.".into());
         }
         match validate::password(new) {
             Err(message) => {

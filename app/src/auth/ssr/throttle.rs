@@ -117,9 +117,18 @@ impl Table {
     }
 
     fn fail_in(&self, entries: &mut HashMap<String, Failures>, key: &str, now: SystemTime) {
-        if entries.len() >= MAX_ENTRIES {
+        if entries.len() >= MAX_ENTRIES && !entries.contains_key(key) {
             let forget = self.policy.forget;
             entries.retain(|_, f| since(now, f.last) < forget);
+            // Still full of live entries (a spray of fresh names or addresses): the oldest tenth
+            // goes, so the table never passes its cap and the sweep runs once per many inserts.
+            if entries.len() >= MAX_ENTRIES {
+                let mut lasts: Vec<SystemTime> = entries.values().map(|f| f.last).collect();
+                let cut = MAX_ENTRIES / 10;
+                lasts.select_nth_unstable(cut);
+                let before = lasts[cut];
+                entries.retain(|_, f| f.last > before);
+            }
         }
         let entry = entries.entry(key.to_string()).or_insert(Failures { count: 0, last: now });
         if since(now, entry.last) >= self.policy.forget {
@@ -264,6 +273,21 @@ mod tests {
         assert_eq!(table.wait("a", t0), Some(Duration::from_secs(8)), "capped");
         assert_eq!(table.wait("a", t0 + Duration::from_secs(60)), None, "forgotten");
         assert_eq!(table.wait("b", t0), None, "per key");
+    }
+
+    /// Review M3: the sweep only removed stale entries, so a spray of fresh keys grew the table
+    /// without bound.
+    #[test]
+    fn a_table_never_passes_its_cap() {
+        let table = Table::new(POLICY);
+        let t0 = SystemTime::now();
+        for n in 0..MAX_ENTRIES + 5_000 {
+            table.fail(&format!("k{n}"), t0 + Duration::from_millis(n as u64));
+        }
+        let entries = table.entries.lock().unwrap();
+        assert!(entries.len() <= MAX_ENTRIES, "{}", entries.len());
+        assert!(entries.contains_key(&format!("k{}", MAX_ENTRIES + 4_999)), "the newest stay");
+        assert!(!entries.contains_key("k0"), "the oldest went");
     }
 
     #[test]

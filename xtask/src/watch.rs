@@ -45,7 +45,15 @@ impl Watch {
     fn start(tree: &Path, target: &Path, log: std::fs::File) -> Result<Watch, String> {
         use std::os::unix::process::CommandExt;
         let err = log.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new("cargo")
+        let mut command = Command::new("cargo");
+        // What is checked is the copy's Cargo.toml (with its own ports): a LEPTOS_* variable
+        // in the caller's environment would override it.
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("LEPTOS_") {
+                command.env_remove(key);
+            }
+        }
+        let child = command
             .args(["leptos", "watch"])
             .current_dir(tree)
             .env("PATH", crate::shell::tool_path())

@@ -254,8 +254,7 @@ async fn revoking_a_session_kills_its_access_token_immediately() {
     let laptop = app.signed_up("owner", PASSWORD).await;
     let phone = app.signed_in("owner", PASSWORD, "PhoneBrowser/1.0").await;
     assert_eq!(app.end_session(&laptop, &phone.sid()).await, StatusCode::NO_CONTENT);
-    assert_eq!(app.me_status(&phone.access_only()).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.refresh_status(&phone).await, StatusCode::UNAUTHORIZED);
+    app.assert_ended(&phone, "the session ended").await;
     assert_eq!(app.me_status(&laptop.access_only()).await, StatusCode::OK);
 }
 
@@ -324,8 +323,7 @@ async fn a_password_change_ends_the_other_sessions() {
     assert_eq!(ok.status(), StatusCode::OK);
     let renewed = Tokens::from_headers(ok.headers());
     assert_eq!(json_body(ok).await["ended"], 1);
-    assert_eq!(app.me_status(&elsewhere.access_only()).await, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.refresh_status(&elsewhere).await, StatusCode::UNAUTHORIZED);
+    app.assert_ended(&elsewhere, "the session ended").await;
     assert_eq!(app.me_status(&renewed.access_only()).await, StatusCode::OK, "this browser stays signed in");
     assert_eq!(app.sign_in_raw("changer", PASSWORD, "t").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.sign_in_raw("changer", new_password, "t").await.status(), StatusCode::OK);
@@ -788,8 +786,7 @@ async fn sessions_per_account_are_capped_ending_the_least_recently_used() {
     let second = app.signed_in("many", PASSWORD, "phone").await;
     assert_eq!(app.me_status(&first.access_only()).await, StatusCode::OK);
     let third = app.signed_in("many", PASSWORD, "laptop").await;
-    assert_eq!(app.me_status(&first.access_only()).await, StatusCode::UNAUTHORIZED, "the oldest ended");
-    assert_eq!(app.refresh_status(&first).await, StatusCode::UNAUTHORIZED);
+    app.assert_ended(&first, "the oldest ended").await;
     assert_eq!(app.me_status(&second.access_only()).await, StatusCode::OK);
     assert_eq!(app.me_status(&third.access_only()).await, StatusCode::OK);
 }
@@ -851,8 +848,7 @@ async fn a_new_sign_in_ends_the_session_it_replaces() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let after = Tokens::from_headers(res.headers());
-    assert_eq!(app.me_status(&before.access_only()).await, StatusCode::UNAUTHORIZED, "the replaced session ended");
-    assert_eq!(app.refresh_status(&before).await, StatusCode::UNAUTHORIZED);
+    app.assert_ended(&before, "the replaced session ended").await;
     assert_eq!(app.me_status(&after.access_only()).await, StatusCode::OK);
 }
 
@@ -873,8 +869,7 @@ async fn a_password_change_renews_the_current_session() {
     assert_eq!(res.status(), StatusCode::OK);
     let after = Tokens::from_headers(res.headers());
     assert_ne!(after.sid(), before.sid());
-    assert_eq!(app.me_status(&before.access_only()).await, StatusCode::UNAUTHORIZED, "the old tokens died");
-    assert_eq!(app.refresh_status(&before).await, StatusCode::UNAUTHORIZED);
+    app.assert_ended(&before, "the old tokens died").await;
     assert_eq!(app.me_status(&after.access_only()).await, StatusCode::OK, "and the user is still signed in");
 }
 

@@ -255,6 +255,12 @@ impl TestApp {
     }
 
     /// POST /api/auth/refresh with this refresh token; returns the status.
+    /// Both of the session's tokens are refused: it has ended.
+    pub async fn assert_ended(&self, tokens: &Tokens, why: &str) {
+        assert_eq!(self.me_status(&tokens.access_only()).await, reqwest::StatusCode::UNAUTHORIZED, "{why}: access");
+        assert_eq!(self.refresh_status(tokens).await, reqwest::StatusCode::UNAUTHORIZED, "{why}: refresh");
+    }
+
     pub async fn refresh_status(&self, tokens: &Tokens) -> reqwest::StatusCode {
         self.bare()
             .post(self.url("/api/auth/refresh"))

@@ -14,6 +14,10 @@
 //!
 //! Features may use the shared parts and `auth`; nothing imports back up into this file.
 
+// Without `--cfg erase_components` (a plain `cargo leptos build --release`), the wasm build
+// computes the layouts of deeply nested view types, which passes rustc's default depth of 128.
+#![recursion_limit = "256"]
+
 pub mod auth;
 pub mod bookmarks;
 pub mod client;

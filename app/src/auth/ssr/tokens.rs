@@ -153,7 +153,11 @@ impl TokenIssuer {
         let kid = header.kid?;
         let key = std::iter::once(&self.current).chain(&self.previous).find(|k| k.kid == kid)?;
         let claims = jsonwebtoken::decode::<AccessClaims>(token, &key.decoding, &self.validation).ok()?.claims;
-        (claims.exp.saturating_add(LEEWAY_SECS) >= now.max(0) as u64).then_some(claims)
+        let now = now.max(0) as u64;
+        // Not yet expired, and not issued in the future either (jsonwebtoken checks neither
+        // against our clock): a token from a clock gone wrong is refused (review I6).
+        (claims.exp.saturating_add(LEEWAY_SECS) >= now && claims.iat <= now.saturating_add(LEEWAY_SECS))
+            .then_some(claims)
     }
 }
 
@@ -193,6 +197,8 @@ mod tests {
         let (old, _) = issuer.issue(UserId(7), &sid(), now() - 3600).unwrap();
         assert_eq!(issuer.verify(&old, now()), None);
         assert!(issuer.verify(&old, now() - 3600).is_some(), "valid when it was issued");
+        let (future, _) = issuer.issue(UserId(7), &sid(), now() + 600).unwrap();
+        assert_eq!(issuer.verify(&future, now()), None, "issued in the future");
         let other = TokenIssuer::new(&[b'x'; 32], &[], Duration::from_secs(60)).unwrap();
         let (foreign, _) = other.issue(UserId(7), &sid(), now()).unwrap();
         assert_eq!(issuer.verify(&foreign, now()), None);

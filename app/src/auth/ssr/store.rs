@@ -204,28 +204,21 @@ pub async fn end_sessions_beyond(db: &Db, user_id: UserId, keep: u32, now: i64) 
 }
 
 /// Deletes the sessions that ended (revoked, past their lifetime, or idle for `idle` seconds)
-/// before `ended_before`, with their refresh tokens; and refresh tokens spent before
-/// `spent_before`. Returns how many sessions and tokens went.
+/// before `ended_before`, their refresh tokens going with them (`ON DELETE CASCADE`), and the
+/// refresh tokens of live sessions spent before `spent_before`. Returns how many sessions and
+/// spent tokens went.
 pub async fn purge(db: &Db, ended_before: i64, idle: i64, spent_before: i64) -> Result<(u64, u64), AppError> {
     let mut tx = db.begin().await?;
-    let tokens_of_ended = sqlx::query(
-        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM sessions
-             WHERE revoked_at < ?1 OR expires_at < ?1 OR last_used_at + ?2 < ?1)
-         OR used_at < ?3",
-    )
-    .bind(ended_before)
-    .bind(idle)
-    .bind(spent_before)
-    .execute(&mut *tx)
-    .await?;
     let sessions =
         sqlx::query("DELETE FROM sessions WHERE revoked_at < ?1 OR expires_at < ?1 OR last_used_at + ?2 < ?1")
             .bind(ended_before)
             .bind(idle)
             .execute(&mut *tx)
             .await?;
+    let spent =
+        sqlx::query("DELETE FROM refresh_tokens WHERE used_at < ?").bind(spent_before).execute(&mut *tx).await?;
     tx.commit().await?;
-    Ok((sessions.rows_affected(), tokens_of_ended.rows_affected()))
+    Ok((sessions.rows_affected(), spent.rows_affected()))
 }
 
 pub async fn revoke_session(db: &Db, session_id: &SessionId, now: i64) -> Result<(), AppError> {

@@ -135,11 +135,19 @@ impl AppError {
 }
 
 /// The wire form of [`AppError`].
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::ToSchema),
+    schema(
+        description = "Every error: `error` is a stable code, `message` is for people, `fields` maps input names to their messages."
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(inline))]
     pub fields: Option<FieldErrors>,
     /// Seconds to wait, for `throttled` and `busy` (also sent as the `Retry-After` header).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -23,6 +23,6 @@ pub fn Layout() -> impl IntoView {
         <main class="page" data-hydrated=move || hydrated.get().to_string()>
             <Outlet/>
         </main>
-        <footer class="footer">"BMW · Bus · Metro · Walk · " <A href="/doctor">"Cookie and CORS doctor"</A></footer>
+        <footer class="footer">"BMW · Bus · Metro · Walk · " <A href="/doctor">"Cookie and CORS doctor"</A> " · " <A href="/docs/api">"API"</A></footer>
     }
 }

@@ -2,8 +2,9 @@
 //! the browser (`hydrate`).
 //!
 //! - Features live in their own folders: [`auth`] (accounts and sign-in sessions),
-//!   [`transit`] (GTFS feeds: search, departure boards, routes) and [`doctor`] (the cookie and
-//!   CORS doctor). Each holds
+//!   [`transit`] (GTFS feeds: search, departure boards, routes), [`bookmarks`] (groups and
+//!   MyBM), [`doctor`] (the cookie and CORS doctor) and [`api_docs`] (the REST API reference).
+//!   Each holds
 //!   its model, input rules, server functions, pages and components, and its server-only code
 //!   in an `ssr` module.
 //! - Shared, feature-agnostic parts: [`error`], [`ui`] (form parts, formatting), [`client`]
@@ -18,6 +19,7 @@
 // computes the layouts of deeply nested view types, which passes rustc's default depth of 128.
 #![recursion_limit = "256"]
 
+pub mod api_docs;
 pub mod auth;
 pub mod bookmarks;
 pub mod client;

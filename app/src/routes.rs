@@ -1,5 +1,6 @@
 //! The app: its routes, inside the page frame.
 
+use crate::api_docs::page::ApiReferencePage;
 use crate::auth::pages::{AccountPage, SignInPage, SignUpPage};
 use crate::bookmarks::pages::MyBmPage;
 use crate::doctor::pages::DoctorPage;
@@ -37,6 +38,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("stops/:id") view=StopPage ssr=SsrMode::Async/>
                     <Route path=path!("routes/:id") view=RoutePage ssr=SsrMode::Async/>
                     <Route path=path!("doctor") view=DoctorPage ssr=SsrMode::Async/>
+                    <Route path=path!("docs/api") view=ApiReferencePage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -118,6 +118,7 @@ impl Application {
             policy: Arc::new(policy),
             error_seal: Arc::new(ErrorSeal::new(&secret)),
             clock,
+            api_document: app::api_docs::ssr::Document::new(rest::DOCUMENT.clone()),
         };
         let redirect = match config.tls.http_redirect_addr {
             Some(addr) => Some((

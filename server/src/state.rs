@@ -24,6 +24,8 @@ pub struct AppState {
     /// Proves that the errors in a no-JS form redirect's URL are ours.
     pub error_seal: Arc<ErrorSeal>,
     pub clock: SharedClock,
+    /// The REST API's OpenAPI document, for the `/docs/api` page.
+    pub api_document: app::api_docs::ssr::Document,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
         leptos::prelude::provide_context(self.bookmarks.clone());
         leptos::prelude::provide_context(self.policy.clone());
         leptos::prelude::provide_context(self.clock.clone());
+        leptos::prelude::provide_context(self.api_document.clone());
     }
 
     /// What auth's shared request functions act with, for a REST handler.

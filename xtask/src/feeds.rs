@@ -125,25 +125,29 @@ pub fn mta(feed: &str) -> Result<PathBuf, String> {
 }
 
 /// The Python of a virtualenv in `target/pyenv` with gtfs-kit and exactly the packages pinned
-/// in `xtask/scripts/requirements.txt`, for `xtask/scripts/compare_departures.py`. Rebuilt
-/// only when missing or when that file changed.
+/// in `xtask/scripts/requirements.txt`, for `xtask/scripts/compare_departures.py`.
 pub fn python_env() -> Result<PathBuf, String> {
-    let venv = root().join("target/pyenv");
+    virtualenv("target/pyenv", "xtask/scripts/requirements.txt", "gtfs-kit 13.0.1")
+}
+
+/// A virtualenv at `dir` (under the repository) with exactly the packages pinned in
+/// `requirements` and nothing else (`--no-deps`: the file lists every dependency). Rebuilt only
+/// when missing or when that file changed. Returns its Python.
+pub fn virtualenv(dir: &str, requirements: &str, what: &str) -> Result<PathBuf, String> {
+    let venv = root().join(dir);
     let python = venv.join("bin/python");
-    let requirements = root().join("xtask/scripts/requirements.txt");
+    let requirements = root().join(requirements);
     let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
     // Written last, so an interrupted install is retried.
     let stamp = venv.join("installed-requirements.txt");
     if python.is_file() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(python);
     }
-    println!("xtask: installing gtfs-kit 13.0.1 into target/pyenv (pinned in xtask/scripts/requirements.txt)");
+    println!("xtask: installing {what} into {dir} (pinned in {})", requirements.display());
     remove(&venv)?;
     // No pip inside: the machine's pip installs into it (`--python`), which also spares us
     // ensurepip (Debian's python3-venv).
     Cmd::new("python3").args(["-m", "venv", "--without-pip"]).arg(path_arg(&venv)).run()?;
-    // --no-deps: the file lists every package gtfs-kit imports, but not the ones it never
-    // needs here (pyogrio's bundled GDAL alone is 100 MB).
     Cmd::new("python3")
         .args(["-m", "pip", "--python"])
         .arg(path_arg(&python))

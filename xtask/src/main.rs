@@ -6,6 +6,8 @@
 //!   cargo xtask test               install what is missing, then run every test
 //!   cargo xtask lint               rustfmt and clippy (server and wasm builds), warnings are errors
 //!   cargo xtask setup              only install what is missing
+//!   cargo xtask fuzz [N]           schemathesis against the REST API's OpenAPI document, N examples
+//!                                  per operation (25 by default; `test` runs it too)
 //!   cargo xtask dist               release build + the container's runtime tree, smoke-tested in Chromium
 //!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
 //!   cargo xtask bench gtfs         importing New York's Brooklyn bus feed, against node-gtfs; departures
@@ -17,6 +19,7 @@ mod bench_gtfs;
 mod bench_mybm;
 mod dist;
 mod feeds;
+mod fuzz;
 mod lint;
 mod setup;
 mod shell;
@@ -27,7 +30,7 @@ mod watch;
 use shell::{Cmd, root};
 use std::process::ExitCode;
 
-pub const USAGE: &str = "usage: cargo xtask <run [--release] [--split] [--feed caltrain|nyc] | test [rust|e2e] | lint | setup | dist [--no-smoke] \
+pub const USAGE: &str = "usage: cargo xtask <run [--release] [--split] [--feed caltrain|nyc] | test [rust|e2e] | lint | setup | fuzz [N] | dist [--no-smoke] \
     | bench [gtfs] | feeds [caltrain|cairns|nyc|all]>";
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         ["lint"] => setup::ensure(setup::Purpose::Run).and_then(|()| lint::run()),
         ["bench"] => bench::run(),
         ["bench", "gtfs"] => bench_gtfs::run(),
+        ["fuzz", rest @ ..] => fuzz_only(rest),
         ["dist", rest @ ..] => dist::dist(rest),
         ["feeds", rest @ ..] => feeds::prefetch(rest),
         ["help" | "--help" | "-h"] | [] => {
@@ -55,6 +59,18 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask fuzz [N]`: the dev build, then schemathesis only, with N examples per operation.
+fn fuzz_only(args: &[&str]) -> Result<(), String> {
+    let examples = match args {
+        [] => fuzz::DEFAULT_EXAMPLES,
+        [n] => n.parse().map_err(|_| format!("fuzz takes a number of examples, not {n:?}\n{USAGE}"))?,
+        _ => return Err(format!("unknown option {args:?}\n{USAGE}")),
+    };
+    setup::ensure(setup::Purpose::Run)?;
+    Cmd::new("cargo").args(["leptos", "build"]).run()?;
+    fuzz::api_matches_its_document(&test::TestFeeds::fetch()?, examples)
 }
 
 fn run(args: &[&str]) -> Result<(), String> {

@@ -1,11 +1,12 @@
 //! `cargo xtask test`: every test, after installing what is missing.
 //!
 //! lint → Rust tests (unit, integration against the real server, the `gtfs` crate on real
-//! feeds) → dev build → departures checked against gtfs-kit → Playwright on the dev build →
+//! feeds) → dev build → departures checked against gtfs-kit → the REST API fuzzed from its
+//! OpenAPI document (schemathesis) → Playwright on the dev build →
 //! the release build as it ships (`dist`, smoke-tested in Chromium) → the watch check.
 
 use crate::shell::{self, Cmd, root};
-use crate::{dist, feeds, lint, setup, transit_check, watch};
+use crate::{dist, feeds, fuzz, lint, setup, transit_check, watch};
 
 pub fn run(args: &[&str]) -> Result<(), String> {
     let (rust, e2e) = match args {
@@ -32,6 +33,7 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     if e2e {
         Cmd::new("cargo").args(["leptos", "build"]).run()?;
         transit_check::departures_match_gtfs_kit(&feeds)?;
+        fuzz::api_matches_its_document(&feeds, fuzz::DEFAULT_EXAMPLES)?;
         Cmd::new("npx").args(["playwright", "test"]).dir(root().join("end2end")).envs(feeds.env()).run()?;
         // What ships must be what is tested: the release build, run as the container runs it.
         dist::dist(&[])?;

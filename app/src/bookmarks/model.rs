@@ -4,12 +4,14 @@ use crate::transit::model::{Departure, RouteId, StopId};
 use serde::{Deserialize, Serialize};
 
 /// A bookmark group's id.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
 pub struct GroupId(pub i64);
 
 /// A bookmark's id.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
@@ -27,6 +29,7 @@ impl std::fmt::Display for BookmarkId {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     pub id: GroupId,
@@ -36,6 +39,7 @@ pub struct Group {
     pub bookmarks: Vec<Bookmark>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bookmark {
     pub id: BookmarkId,
@@ -53,6 +57,7 @@ pub struct Bookmark {
     pub position: u32,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BookmarkRoute {
     pub id: RouteId,
@@ -83,6 +88,7 @@ pub struct StopSaving {
 }
 
 /// The MyBM dashboard: every group with each bookmark's next departures.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyBm {
     /// The moment the departures are for, Unix seconds (now, unless asked otherwise).
@@ -90,6 +96,7 @@ pub struct MyBm {
     pub groups: Vec<MyBmGroup>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyBmGroup {
     pub id: GroupId,
@@ -98,6 +105,7 @@ pub struct MyBmGroup {
     pub bookmarks: Vec<MyBmBookmark>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyBmBookmark {
     #[serde(flatten)]
@@ -110,6 +118,7 @@ pub struct MyBmBookmark {
 }
 
 /// A departure and when to walk out of the door for it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leave {
     #[serde(flatten)]
@@ -122,37 +131,50 @@ pub struct Leave {
 pub const TIME_TO_GO_MINUTES: i64 = 2;
 
 /// A new group (`POST /api/bm-groups`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NewGroup {
+    #[cfg_attr(feature = "ssr", schema(required = true, min_length = 1, max_length = 40))]
     pub name: String,
 }
 
 /// A change to a group (`PATCH /api/bm-groups/{id}`): a new name, a new position, or both.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GroupChange {
+    #[cfg_attr(feature = "ssr", schema(min_length = 1, max_length = 40))]
     pub name: Option<String>,
+    /// The 0-based place in the order; past the end means last.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0))]
     pub position: Option<u32>,
 }
 
 /// A new bookmark (`POST /api/bm-groups/{id}/bookmarks`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NewBookmark {
+    #[cfg_attr(feature = "ssr", schema(required = true))]
     pub stop_id: StopId,
     /// Only these routes (all of them when absent or empty).
     pub route_ids: Option<Vec<RouteId>>,
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 60))]
     pub walk_minutes: Option<i64>,
 }
 
 /// A change to a bookmark (`PATCH /api/bm-groups/{id}/bookmarks/{bookmark_id}`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BookmarkChange {
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 60))]
     pub walk_minutes: Option<i64>,
     pub route_ids: Option<Vec<RouteId>>,
     /// Move to this group (with `position`, to that place in it).
     pub group_id: Option<GroupId>,
+    /// The 0-based place in the group; past the end means last.
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>, minimum = 0, maximum = 4294967295.0))]
     pub position: Option<u32>,
 }

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A stop's public id: `<feed>:<the feed's stop_id>`, so two feeds' `stop_id = 1` never collide.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct StopId(pub String);
 
 /// A route's public id: `<feed>:<the feed's route_id>`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RouteId(pub String);
@@ -44,6 +46,7 @@ feed_scoped_id!(StopId);
 feed_scoped_id!(RouteId);
 
 /// An imported feed, as `GET /api/feeds` lists it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedSummary {
     pub name: String,
@@ -62,6 +65,7 @@ pub struct FeedSummary {
 }
 
 /// What a route is, for people (from GTFS `route_type`, basic and extended values).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RouteKind {
@@ -112,6 +116,7 @@ impl RouteKind {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteSummary {
     pub id: RouteId,
@@ -142,6 +147,7 @@ pub fn badge_class(color: &str, text_color: &str) -> String {
     format!("rc-{}-{}", color.trim_start_matches('#'), text_color.trim_start_matches('#'))
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StopSummary {
     pub id: StopId,
@@ -160,6 +166,7 @@ pub struct StopSummary {
 }
 
 /// A stop with what serves it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StopDetail {
     #[serde(flatten)]
@@ -172,6 +179,7 @@ pub struct StopDetail {
     pub platforms: Vec<StopSummary>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Departure {
     /// RFC 3339 with the agency's offset.
@@ -195,6 +203,7 @@ pub struct Departure {
 }
 
 /// A stop's departure board for one moment.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     pub stop: StopDetail,
@@ -210,12 +219,14 @@ pub struct Board {
 }
 
 /// A route and its stops in order, per direction.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteDetail {
     pub route: RouteSummary,
     pub directions: Vec<RouteDirection>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RouteDirection {
     pub direction_id: Option<u8>,

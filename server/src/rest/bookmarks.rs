@@ -1,6 +1,7 @@
 //! `/api/bm-groups…` and `/api/mybm`: a signed-in user's bookmark groups and dashboard. Another
 //! user's group or bookmark answers 404, exactly as a missing one.
 
+use super::openapi::{SignedInAction, SignedInRead, SignedInWrite};
 use super::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 use app::auth::ssr::extract::CurrentUser;
@@ -9,33 +10,38 @@ use app::bookmarks::model::{
 };
 use app::bookmarks::validate::{DEFAULT_DEPARTURES, MAX_DEPARTURES};
 use app::error::AppError;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/bm-groups", get(groups).post(create_group))
-        .route("/api/bm-groups/{group}", get(group).patch(update_group).delete(delete_group))
-        .route("/api/bm-groups/{group}/bookmarks", axum::routing::post(add_bookmark))
-        .route(
-            "/api/bm-groups/{group}/bookmarks/{bookmark}",
-            get(bookmark).patch(update_bookmark).delete(delete_bookmark),
-        )
-        .route("/api/mybm", get(mybm))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(groups, create_group))
+        .routes(routes!(group, update_group, delete_group))
+        .routes(routes!(add_bookmark))
+        .routes(routes!(bookmark, update_bookmark, delete_bookmark))
+        .routes(routes!(mybm))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Groups {
     groups: Vec<Group>,
 }
 
+/// The user's groups in their order, each with its bookmarks.
+#[utoipa::path(get, path = "/api/bm-groups", tag = "bookmarks", security(("session" = [])),
+    responses((status = 200, body = Groups), SignedInRead))]
 async fn groups(State(state): State<AppState>, me: CurrentUser) -> Result<Json<Groups>, AppError> {
     Ok(Json(Groups { groups: state.bookmarks.groups(me.user.id).await? }))
 }
 
+/// One group with its bookmarks.
+#[utoipa::path(get, path = "/api/bm-groups/{id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id.")), responses((status = 200, body = Group), SignedInRead))]
 async fn group(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -44,6 +50,9 @@ async fn group(
     Ok(Json(state.bookmarks.group(me.user.id, id).await?))
 }
 
+/// A new group, last in the order (at most 50; names are unique per user).
+#[utoipa::path(post, path = "/api/bm-groups", tag = "bookmarks", security(("session" = [])), request_body = NewGroup,
+    responses((status = 201, body = Group, description = "Created."), SignedInWrite))]
 async fn create_group(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -52,6 +61,9 @@ async fn create_group(
     Ok((StatusCode::CREATED, Json(state.bookmarks.create_group(me.user.id, &new.name).await?)))
 }
 
+/// Rename a group, move it to another place in the order, or both.
+#[utoipa::path(patch, path = "/api/bm-groups/{id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id.")), request_body = GroupChange, responses((status = 200, body = Group), SignedInWrite))]
 async fn update_group(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -61,6 +73,9 @@ async fn update_group(
     Ok(Json(state.bookmarks.update_group(me.user.id, id, &change).await?))
 }
 
+/// Delete a group and its bookmarks.
+#[utoipa::path(delete, path = "/api/bm-groups/{id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id.")), responses((status = 204, description = "Deleted."), SignedInAction))]
 async fn delete_group(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -70,6 +85,10 @@ async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Bookmark a stop in a group, optionally narrowed to some of its routes (at most 100 a group).
+#[utoipa::path(post, path = "/api/bm-groups/{id}/bookmarks", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id.")), request_body = NewBookmark,
+    responses((status = 201, body = Bookmark, description = "Created."), SignedInWrite))]
 async fn add_bookmark(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -79,6 +98,9 @@ async fn add_bookmark(
     Ok((StatusCode::CREATED, Json(state.bookmarks.add_bookmark(me.user.id, group, &new).await?)))
 }
 
+/// One bookmark.
+#[utoipa::path(get, path = "/api/bm-groups/{id}/bookmarks/{bookmark_id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id."), ("bookmark_id" = i64, Path, description = "The bookmark's id.")), responses((status = 200, body = Bookmark), SignedInRead))]
 async fn bookmark(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -87,6 +109,9 @@ async fn bookmark(
     Ok(Json(state.bookmarks.bookmark(me.user.id, group, id).await?))
 }
 
+/// Change a bookmark's walk time or routes, or move it (within its group or to another).
+#[utoipa::path(patch, path = "/api/bm-groups/{id}/bookmarks/{bookmark_id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id."), ("bookmark_id" = i64, Path, description = "The bookmark's id.")), request_body = BookmarkChange, responses((status = 200, body = Bookmark), SignedInWrite))]
 async fn update_bookmark(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -96,6 +121,9 @@ async fn update_bookmark(
     Ok(Json(state.bookmarks.update_bookmark(me.user.id, group, id, &change).await?))
 }
 
+/// Remove a bookmark.
+#[utoipa::path(delete, path = "/api/bm-groups/{id}/bookmarks/{bookmark_id}", tag = "bookmarks", security(("session" = [])),
+    params(("id" = i64, Path, description = "The group's id."), ("bookmark_id" = i64, Path, description = "The bookmark's id.")), responses((status = 204, description = "Removed."), SignedInAction))]
 async fn delete_bookmark(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -105,13 +133,20 @@ async fn delete_bookmark(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct MyBmQuery {
+    /// The moment to show (RFC 3339, or a local `YYYY-MM-DDTHH:MM` in each stop's zone); now
+    /// when absent.
     at: Option<String>,
     /// Departures per bookmark (default 3, at most 10).
+    #[param(minimum = 1, maximum = 10)]
     departures: Option<i64>,
 }
 
+/// The MyBM dashboard: every group, each bookmark's next departures and when to leave for them.
+#[utoipa::path(get, path = "/api/mybm", tag = "bookmarks", security(("session" = [])), params(MyBmQuery),
+    responses((status = 200, body = MyBm), SignedInRead))]
 async fn mybm(
     State(state): State<AppState>,
     me: CurrentUser,

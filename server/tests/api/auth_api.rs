@@ -74,6 +74,13 @@ async fn malformed_bodies_get_400_and_wrong_content_type_415() {
     let res = send(r#"{"username": 42}"#, "application/json").await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 
+    // serde reads a struct from an array too; the API takes objects only (found by schemathesis).
+    let res = send(r#"["bob", "pw"]"#, "application/json").await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(json_body(res).await["message"], "The request body must be a JSON object.");
+    let res = send(r#" {"username": "x"}"#, "application/problem+json; charset=utf-8").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a +json type is JSON");
+
     let res = send("username=a", "application/x-www-form-urlencoded").await.unwrap();
     assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(json_body(res).await["error"], "unsupported_media_type");

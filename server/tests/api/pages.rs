@@ -121,3 +121,24 @@ async fn form_redirects_never_leave_our_origins() {
         .await;
     assert!(res.headers()["location"].to_str().unwrap().starts_with(&app.url("/signin?")));
 }
+
+/// The OpenAPI document is served, and the reference page shows every operation in it.
+#[tokio::test]
+async fn the_api_reference_page_shows_every_operation_of_the_document() {
+    let app = spawn().await;
+    let res = app.bare().get(app.url("/api/openapi.json")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let doc = json_body(res).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let operations: usize =
+        doc["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().len()).sum();
+    assert!(operations >= 26, "{operations} operations");
+    assert!(doc["paths"]["/api/bm-groups/{id}"]["patch"]["requestBody"].is_object());
+
+    let page = app.bare().get(app.url("/docs/api")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert_eq!(html.matches(r#"data-testid="api-op""#).count(), operations);
+    assert!(html.contains(r#"id="schema-ErrorBody""#));
+}

@@ -174,6 +174,26 @@ impl Server {
         Ok(Server { child, port })
     }
 
+    /// The dev binary on `port`, serving a fresh data directory in `data` with `feeds` (name,
+    /// path) imported first; quiet but for warnings. Ready when this returns.
+    pub fn dev_with_feeds(data: &TempDir, feeds: &[(&str, &Path)], port: u16) -> Result<Server, String> {
+        let bmw = root().join("target/debug/bmw").display().to_string();
+        let data_dir = data.join("data").display().to_string();
+        for (name, path) in feeds {
+            Cmd::new(&bmw)
+                .args(["--data-dir", &data_dir, "gtfs", "import", &path.display().to_string(), "--feed", name])
+                .run()?;
+        }
+        let mut serve = Command::new(&bmw);
+        serve
+            .args(["--data-dir", &data_dir, "--site-addr", &format!("127.0.0.1:{port}")])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null());
+        let server = Server::spawn(serve, port)?;
+        server.wait_until_healthy()?;
+        Ok(server)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }

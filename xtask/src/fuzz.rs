@@ -9,7 +9,6 @@ use crate::dist::{Server, TempDir};
 use crate::feeds;
 use crate::shell::{Cmd, root};
 use crate::test::TestFeeds;
-use std::process::{Command, Stdio};
 
 const PORT: u16 = 3610;
 /// Generated cases per operation and phase: enough to find shape and validation bugs while
@@ -25,17 +24,7 @@ const ROUTE: &str = "caltrain:77119";
 pub fn api_matches_its_document(test_feeds: &TestFeeds, examples: u32) -> Result<(), String> {
     let python = feeds::virtualenv("target/fuzzenv", "xtask/fuzz/requirements.txt", "schemathesis")?;
     let data = TempDir::new("fuzz")?;
-    let bmw = root().join("target/debug/bmw").display().to_string();
-    let data_dir = data.join("data").display().to_string();
-    let caltrain = test_feeds.caltrain.display().to_string();
-    Cmd::new(&bmw).args(["--data-dir", &data_dir, "gtfs", "import", &caltrain, "--feed", "caltrain"]).run()?;
-    let mut serve = Command::new(&bmw);
-    serve
-        .args(["--data-dir", &data_dir, "--site-addr", &format!("127.0.0.1:{PORT}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null());
-    let server = Server::spawn(serve, PORT)?;
-    server.wait_until_healthy()?;
+    let server = Server::dev_with_feeds(&data, &[("caltrain", test_feeds.caltrain.as_path())], PORT)?;
     let check_state = |step: &str| {
         Cmd::new(&python.display().to_string())
             .arg(root().join("xtask/fuzz/check_state.py").display().to_string())

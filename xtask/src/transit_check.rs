@@ -7,28 +7,14 @@ use crate::dist::{Server, TempDir};
 use crate::feeds;
 use crate::shell::{Cmd, root};
 use crate::test::TestFeeds;
-use std::process::{Command, Stdio};
 
 const PORT: u16 = 3600;
 
 pub fn departures_match_gtfs_kit(test_feeds: &TestFeeds) -> Result<(), String> {
     let python = feeds::python_env()?;
     let data = TempDir::new("departures")?;
-    let bmw = root().join("target/debug/bmw");
-    let data_dir = data.join("data").display().to_string();
-    let feeds = [("caltrain", &test_feeds.caltrain), ("cairns", &test_feeds.cairns)];
-    for (name, path) in feeds {
-        Cmd::new(&bmw.display().to_string())
-            .args(["--data-dir", &data_dir, "gtfs", "import", &path.display().to_string(), "--feed", name])
-            .run()?;
-    }
-    let mut serve = Command::new(&bmw);
-    serve
-        .args(["--data-dir", &data_dir, "--site-addr", &format!("127.0.0.1:{PORT}")])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null());
-    let server = Server::spawn(serve, PORT)?;
-    server.wait_until_healthy()?;
+    let feeds = [("caltrain", test_feeds.caltrain.as_path()), ("cairns", test_feeds.cairns.as_path())];
+    let server = Server::dev_with_feeds(&data, &feeds, PORT)?;
     for (name, path) in feeds {
         Cmd::new(&python.display().to_string())
             .arg(root().join("xtask/scripts/compare_departures.py").display().to_string())

@@ -68,6 +68,7 @@ fn Reference(reference: ApiReference) -> impl IntoView {
                     {section.operations.into_iter().map(|op| view! { <OperationView op/> }).collect_view()}
                 </section>
             }
+            .into_any()
         }).collect_view()}
         <section class="card api-docs" id="schemas">
             <h2>"Schemas"</h2>
@@ -102,6 +103,7 @@ fn OperationView(op: Operation) -> impl IntoView {
             </ul>
         </article>
     }
+    .into_any()
 }
 
 #[component]
@@ -118,6 +120,7 @@ fn FieldList(fields: Vec<Field>) -> impl IntoView {
             }).collect_view()}
         </dl>
     }
+    .into_any()
 }
 
 #[component]
@@ -132,4 +135,5 @@ fn SchemaView(schema: SchemaDoc) -> impl IntoView {
             {(!fields.is_empty()).then(|| view! { <FieldList fields/> })}
         </article>
     }
+    .into_any()
 }

@@ -49,6 +49,7 @@ mod interpolate;
 mod load;
 pub mod model;
 pub mod parse;
+pub mod realtime;
 mod report;
 mod sink;
 mod source;

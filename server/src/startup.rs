@@ -5,7 +5,8 @@ use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
 use crate::feeds::refresh::Refresher;
 use crate::middleware::{
-    api_role, body_limit, cookie_screen, cors, csrf, form_error_seal, security_headers, server_fn_status, session,
+    api_role, body_limit, cookie_screen, cors, csrf, form_error_seal, forwarded, security_headers, server_fn_status,
+    session,
 };
 use crate::state::AppState;
 use crate::{db, rest, tls};
@@ -132,7 +133,8 @@ impl Application {
         if let Err(err) = auth.purge().await {
             tracing::warn!(%err, "cannot purge ended sessions");
         }
-        Ok(Self { listener, router: router(state, http.role), tls, redirect, refresher, auth })
+        let proxies = Arc::new(forwarded::TrustedProxies::new(http.trusted_proxies.clone(), &state.policy));
+        Ok(Self { listener, router: router(state, http.role, proxies), tls, redirect, refresher, auth })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -294,7 +296,7 @@ fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
     PAGES.clone()
 }
 
-fn router(state: AppState, role: Role) -> Router {
+fn router(state: AppState, role: Role, proxies: Arc<forwarded::TrustedProxies>) -> Router {
     let policy = state.policy.clone();
     // Every role registers the server functions: the api role for the hydrated app, the web
     // role for the pages' own plain-HTML form posts (forms post to the page's origin).
@@ -333,6 +335,8 @@ fn router(state: AppState, role: Role) -> Router {
         .layer(axum::middleware::from_fn(body_limit::refuse_large_bodies))
         .layer(cors::cors(&policy))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::security_headers))
+        // First of all: who the client is, through trusted proxies (throttles, sessions, logs).
+        .layer(axum::middleware::from_fn_with_state(proxies, forwarded::resolve_client))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -4,7 +4,13 @@
 use axum::extract::{ConnectInfo, FromRequestParts};
 use http::request::Parts;
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+
+/// The client's address as the server's edge resolved it through trusted proxies
+/// (`BMW_TRUSTED_PROXIES`, `server/src/middleware/forwarded.rs`). Absent when no proxy is
+/// trusted or the peer is not one: then the peer is the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedClient(pub IpAddr);
 
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
@@ -24,8 +30,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT).collect());
-        // The peer address only: forwarded headers are not trusted (no proxy is configured).
-        let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip().to_string());
+        let ip = match parts.extensions.get::<ResolvedClient>() {
+            Some(ResolvedClient(ip)) => Some(ip.to_string()),
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_canonical().to_string()),
+        };
         Ok(ClientInfo { user_agent, ip })
     }
 }

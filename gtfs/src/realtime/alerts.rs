@@ -69,7 +69,9 @@ fn translate(text: Option<&TranslatedString>, language: &str) -> Option<String> 
     translations
         .iter()
         .find(|t| t.language.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(language)))
-        .or_else(|| translations.iter().find(|t| t.language.as_deref().is_some_and(|l| primary(l) == primary(language))))
+        .or_else(|| {
+            translations.iter().find(|t| t.language.as_deref().is_some_and(|l| primary(l) == primary(language)))
+        })
         .or_else(|| translations.iter().find(|t| t.language.is_none()))
         .or_else(|| translations.first())
         .map(|t| t.text.clone())

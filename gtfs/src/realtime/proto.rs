@@ -27,12 +27,7 @@ pub struct FeedHeader {
     /// The current version is 2.0.  Valid versions are "2.0", "1.0".
     #[prost(string, required, tag = "1")]
     pub gtfs_realtime_version: ::prost::alloc::string::String,
-    #[prost(
-        enumeration = "feed_header::Incrementality",
-        optional,
-        tag = "2",
-        default = "FullDataset"
-    )]
+    #[prost(enumeration = "feed_header::Incrementality", optional, tag = "2", default = "FullDataset")]
     pub incrementality: ::core::option::Option<i32>,
     /// This timestamp identifies the moment when the content of this feed has been
     /// created (in server time). In POSIX time (i.e., number of seconds since
@@ -52,17 +47,7 @@ pub mod feed_header {
     /// that use this mode.  There are discussions on the GTFS Realtime mailing
     /// list around fully specifying the behavior of DIFFERENTIAL mode and the
     /// documentation will be updated when those discussions are finalized.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum Incrementality {
         FullDataset = 0,
@@ -275,25 +260,14 @@ pub mod trip_update {
         /// Should be provided only for future stops.
         /// In order to provide departure_occupancy_status without either arrival or
         /// departure StopTimeEvents, ScheduleRelationship should be set to NO_DATA.
-        #[prost(
-            enumeration = "super::vehicle_position::OccupancyStatus",
-            optional,
-            tag = "7"
-        )]
+        #[prost(enumeration = "super::vehicle_position::OccupancyStatus", optional, tag = "7")]
         pub departure_occupancy_status: ::core::option::Option<i32>,
-        #[prost(
-            enumeration = "stop_time_update::ScheduleRelationship",
-            optional,
-            tag = "5",
-            default = "Scheduled"
-        )]
+        #[prost(enumeration = "stop_time_update::ScheduleRelationship", optional, tag = "5", default = "Scheduled")]
         pub schedule_relationship: ::core::option::Option<i32>,
         /// Realtime updates for certain properties defined within GTFS stop_times.txt
         /// NOTE: This field is still experimental, and subject to change. It may be formally adopted in the future.
         #[prost(message, optional, tag = "6")]
-        pub stop_time_properties: ::core::option::Option<
-            stop_time_update::StopTimeProperties,
-        >,
+        pub stop_time_properties: ::core::option::Option<stop_time_update::StopTimeProperties>,
     }
     /// Nested message and enum types in `StopTimeUpdate`.
     pub mod stop_time_update {
@@ -322,34 +296,16 @@ pub mod trip_update {
             pub stop_headsign: ::core::option::Option<::prost::alloc::string::String>,
             /// The updated pickup of the vehicle at the stop.
             /// NOTE: This field is still experimental, and subject to change. It may be formally adopted in the future.
-            #[prost(
-                enumeration = "stop_time_properties::DropOffPickupType",
-                optional,
-                tag = "3"
-            )]
+            #[prost(enumeration = "stop_time_properties::DropOffPickupType", optional, tag = "3")]
             pub pickup_type: ::core::option::Option<i32>,
             /// The updated drop off of the vehicle at the stop.
             /// NOTE: This field is still experimental, and subject to change. It may be formally adopted in the future.
-            #[prost(
-                enumeration = "stop_time_properties::DropOffPickupType",
-                optional,
-                tag = "4"
-            )]
+            #[prost(enumeration = "stop_time_properties::DropOffPickupType", optional, tag = "4")]
             pub drop_off_type: ::core::option::Option<i32>,
         }
         /// Nested message and enum types in `StopTimeProperties`.
         pub mod stop_time_properties {
-            #[derive(
-                Clone,
-                Copy,
-                Debug,
-                PartialEq,
-                Eq,
-                Hash,
-                PartialOrd,
-                Ord,
-                ::prost::Enumeration
-            )]
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
             #[repr(i32)]
             pub enum DropOffPickupType {
                 /// Regularly scheduled pickup/dropoff.
@@ -387,17 +343,7 @@ pub mod trip_update {
             }
         }
         /// The relation between the StopTimeEvents and the static schedule.
-        #[derive(
-            Clone,
-            Copy,
-            Debug,
-            PartialEq,
-            Eq,
-            Hash,
-            PartialOrd,
-            Ord,
-            ::prost::Enumeration
-        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
         #[repr(i32)]
         pub enum ScheduleRelationship {
             /// The vehicle is proceeding in accordance with its static schedule of
@@ -527,12 +473,7 @@ pub struct VehiclePosition {
     pub stop_id: ::core::option::Option<::prost::alloc::string::String>,
     /// The exact status of the vehicle with respect to the current stop.
     /// Ignored if current_stop_sequence is missing.
-    #[prost(
-        enumeration = "vehicle_position::VehicleStopStatus",
-        optional,
-        tag = "4",
-        default = "InTransitTo"
-    )]
+    #[prost(enumeration = "vehicle_position::VehicleStopStatus", optional, tag = "4", default = "InTransitTo")]
     pub current_status: ::core::option::Option<i32>,
     /// Moment at which the vehicle's position was measured. In POSIX time
     /// (i.e., number of seconds since January 1st 1970 00:00:00 UTC).
@@ -565,9 +506,7 @@ pub struct VehiclePosition {
     /// information to passengers about where to stand on a platform.
     /// This message/field is still experimental, and subject to change. It may be formally adopted in the future.
     #[prost(message, repeated, tag = "11")]
-    pub multi_carriage_details: ::prost::alloc::vec::Vec<
-        vehicle_position::CarriageDetails,
-    >,
+    pub multi_carriage_details: ::prost::alloc::vec::Vec<vehicle_position::CarriageDetails>,
 }
 /// Nested message and enum types in `VehiclePosition`.
 pub mod vehicle_position {
@@ -585,12 +524,7 @@ pub mod vehicle_position {
         pub label: ::core::option::Option<::prost::alloc::string::String>,
         /// Occupancy status for this given carriage, in this vehicle
         /// This message/field is still experimental, and subject to change. It may be formally adopted in the future.
-        #[prost(
-            enumeration = "OccupancyStatus",
-            optional,
-            tag = "3",
-            default = "NoDataAvailable"
-        )]
+        #[prost(enumeration = "OccupancyStatus", optional, tag = "3", default = "NoDataAvailable")]
         pub occupancy_status: ::core::option::Option<i32>,
         /// Occupancy percentage for this given carriage, in this vehicle.
         /// Follows the same rules as "VehiclePosition.occupancy_percentage"
@@ -612,17 +546,7 @@ pub mod vehicle_position {
         #[prost(uint32, optional, tag = "5")]
         pub carriage_sequence: ::core::option::Option<u32>,
     }
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum VehicleStopStatus {
         /// The vehicle is just about to arrive at the stop (on a stop
@@ -656,17 +580,7 @@ pub mod vehicle_position {
         }
     }
     /// Congestion level that is affecting this vehicle.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum CongestionLevel {
         UnknownCongestionLevel = 0,
@@ -710,17 +624,7 @@ pub mod vehicle_position {
     /// correspond to actual vehicle occupancy states.
     /// For describing passenger occupancy levels on a linear scale, see `occupancy_percentage`.
     /// This field is still experimental, and subject to change. It may be formally adopted in the future.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum OccupancyStatus {
         /// The vehicle or carriage is considered empty by most measures, and has few or no
@@ -800,12 +704,7 @@ pub struct Alert {
     pub informed_entity: ::prost::alloc::vec::Vec<EntitySelector>,
     #[prost(enumeration = "alert::Cause", optional, tag = "6", default = "UnknownCause")]
     pub cause: ::core::option::Option<i32>,
-    #[prost(
-        enumeration = "alert::Effect",
-        optional,
-        tag = "7",
-        default = "UnknownEffect"
-    )]
+    #[prost(enumeration = "alert::Effect", optional, tag = "7", default = "UnknownEffect")]
     pub effect: ::core::option::Option<i32>,
     /// The URL which provides additional information about the alert.
     #[prost(message, optional, tag = "8")]
@@ -823,12 +722,7 @@ pub struct Alert {
     /// Text for full description for the alert to be used in text-to-speech implementations. This field is the text-to-speech version of description_text.
     #[prost(message, optional, tag = "13")]
     pub tts_description_text: ::core::option::Option<TranslatedString>,
-    #[prost(
-        enumeration = "alert::SeverityLevel",
-        optional,
-        tag = "14",
-        default = "UnknownSeverity"
-    )]
+    #[prost(enumeration = "alert::SeverityLevel", optional, tag = "14", default = "UnknownSeverity")]
     pub severity_level: ::core::option::Option<i32>,
     /// TranslatedImage to be displayed along the alert text. Used to explain visually the alert effect of a detour, station closure, etc. The image must enhance the understanding of the alert. Any essential information communicated within the image must also be contained in the alert text.
     /// The following types of images are discouraged : image containing mainly text, marketing or branded images that add no additional information.
@@ -852,17 +746,7 @@ pub struct Alert {
 /// Nested message and enum types in `Alert`.
 pub mod alert {
     /// Cause of this alert. If cause_detail is included, then Cause must also be included.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum Cause {
         UnknownCause = 1,
@@ -922,17 +806,7 @@ pub mod alert {
         }
     }
     /// What is the effect of this problem on the affected entity. If effect_detail is included, then Effect must also be included.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum Effect {
         NoService = 1,
@@ -989,17 +863,7 @@ pub mod alert {
         }
     }
     /// Severity of this alert.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum SeverityLevel {
         UnknownSeverity = 1,
@@ -1152,17 +1016,7 @@ pub mod trip_descriptor {
     /// The relation between this trip and the static schedule. If a trip is done
     /// in accordance with temporary schedule, not reflected in GTFS, then it
     /// shouldn't be marked as SCHEDULED, but likely as ADDED.
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum ScheduleRelationship {
         /// Trip that is running in accordance with its GTFS schedule, or is close
@@ -1235,7 +1089,10 @@ pub mod trip_descriptor {
         pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
             match value {
                 "SCHEDULED" => Some(Self::Scheduled),
-                "ADDED" => Some(#[allow(deprecated)] Self::Added),
+                "ADDED" => Some(
+                    #[allow(deprecated)]
+                    Self::Added,
+                ),
                 "UNSCHEDULED" => Some(Self::Unscheduled),
                 "CANCELED" => Some(Self::Canceled),
                 "REPLACEMENT" => Some(Self::Replacement),
@@ -1262,27 +1119,12 @@ pub struct VehicleDescriptor {
     /// The license plate of the vehicle.
     #[prost(string, optional, tag = "3")]
     pub license_plate: ::core::option::Option<::prost::alloc::string::String>,
-    #[prost(
-        enumeration = "vehicle_descriptor::WheelchairAccessible",
-        optional,
-        tag = "4",
-        default = "NoValue"
-    )]
+    #[prost(enumeration = "vehicle_descriptor::WheelchairAccessible", optional, tag = "4", default = "NoValue")]
     pub wheelchair_accessible: ::core::option::Option<i32>,
 }
 /// Nested message and enum types in `VehicleDescriptor`.
 pub mod vehicle_descriptor {
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum WheelchairAccessible {
         /// The trip doesn't have information about wheelchair accessibility.
@@ -1463,12 +1305,7 @@ pub struct Stop {
     pub parent_station: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(string, optional, tag = "12")]
     pub stop_timezone: ::core::option::Option<::prost::alloc::string::String>,
-    #[prost(
-        enumeration = "stop::WheelchairBoarding",
-        optional,
-        tag = "13",
-        default = "Unknown"
-    )]
+    #[prost(enumeration = "stop::WheelchairBoarding", optional, tag = "13", default = "Unknown")]
     pub wheelchair_boarding: ::core::option::Option<i32>,
     #[prost(string, optional, tag = "14")]
     pub level_id: ::core::option::Option<::prost::alloc::string::String>,
@@ -1477,17 +1314,7 @@ pub struct Stop {
 }
 /// Nested message and enum types in `Stop`.
 pub mod stop {
-    #[derive(
-        Clone,
-        Copy,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::prost::Enumeration
-    )]
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
     #[repr(i32)]
     pub enum WheelchairBoarding {
         Unknown = 0,

@@ -35,7 +35,11 @@ fn at(sequence: u32, delay: Option<i32>, time: Option<i64>) -> StopTimeUpdate {
 }
 
 fn with_relationship(sequence: u32, relationship: StopRel) -> StopTimeUpdate {
-    StopTimeUpdate { stop_sequence: Some(sequence), schedule_relationship: Some(relationship as i32), ..Default::default() }
+    StopTimeUpdate {
+        stop_sequence: Some(sequence),
+        schedule_relationship: Some(relationship as i32),
+        ..Default::default()
+    }
 }
 
 fn trip(start_date: Option<&str>, relationship: trip_descriptor::ScheduleRelationship) -> TripDescriptor {
@@ -173,7 +177,8 @@ fn realtime_bytes() -> Vec<u8> {
 }
 
 fn text(parts: &[(&str, Option<&str>)]) -> Option<TranslatedString> {
-    let translation = parts.iter().map(|(t, l)| Translation { text: (*t).into(), language: l.map(Into::into) }).collect();
+    let translation =
+        parts.iter().map(|(t, l)| Translation { text: (*t).into(), language: l.map(Into::into) }).collect();
     Some(TranslatedString { translation })
 }
 
@@ -182,7 +187,10 @@ fn alert(selectors: Vec<EntitySelector>, period: Option<(u64, u64)>) -> FeedEnti
         id: "a".into(),
         alert: Some(Alert {
             informed_entity: selectors,
-            active_period: period.map(|(start, end)| TimeRange { start: Some(start), end: Some(end) }).into_iter().collect(),
+            active_period: period
+                .map(|(start, end)| TimeRange { start: Some(start), end: Some(end) })
+                .into_iter()
+                .collect(),
             header_text: text(&[("Lift out of order", None), ("Ascenseur en panne", Some("fr"))]),
             description_text: text(&[("Use the ramp.", Some("en"))]),
             ..Default::default()

@@ -61,6 +61,8 @@ pub struct HttpConfig {
     pub allowed_origins: Vec<Origin>,
     /// See `HttpSettings::cookie_site_wide`.
     pub cookie_site_wide: bool,
+    /// See `HttpSettings::trusted_proxies`.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub role: Role,
     pub site_root: Option<PathBuf>,
 }
@@ -201,12 +203,41 @@ fn comma_separated(list: Option<&str>) -> impl Iterator<Item = &str> {
     list.into_iter().flat_map(|l| l.split(',')).map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// `10.0.0.0/8, 192.0.2.7, ::1`: blocks, or single addresses. A block that holds every address
+/// would let any client choose its own address (and so its throttle budget).
+fn trusted_proxies(list: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    const KEY: &str = "BMW_TRUSTED_PROXIES";
+    comma_separated(list)
+        .map(|entry| {
+            let net = match entry.parse::<ipnet::IpNet>() {
+                Ok(net) => net,
+                Err(_) => entry
+                    .parse::<std::net::IpAddr>()
+                    .map(ipnet::IpNet::from)
+                    .map_err(|_| invalid(KEY, format!("{entry:?} is neither an address nor a CIDR block")))?,
+            };
+            if net.prefix_len() == 0 {
+                return Err(invalid(
+                    KEY,
+                    format!(
+                        "{entry} trusts every address, so any client could send X-Forwarded-For and pick its \
+                         own address (and throttle budget). List your proxies' addresses or their subnet, \
+                         such as 10.0.0.0/8"
+                    ),
+                ));
+            }
+            Ok(net.trunc())
+        })
+        .collect()
+}
+
 fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
     let public_origin =
         s.http.public_origin.as_deref().map(Origin::parse).transpose().map_err(|m| invalid("BMW_PUBLIC_ORIGIN", m))?;
     let allowed_origins = comma_separated(s.http.allowed_origins.as_deref())
         .map(|o| Origin::parse(o).map_err(|m| invalid("BMW_ALLOWED_ORIGINS", m)))
         .collect::<Result<Vec<_>, _>>()?;
+    let trusted_proxies = trusted_proxies(s.http.trusted_proxies.as_deref())?;
     let tls = tls::source(&s.tls)?;
     if let (Some(_), Some(origin)) = (&tls, &public_origin)
         && !origin.https()
@@ -275,6 +306,7 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             api_origin,
             allowed_origins,
             cookie_site_wide: s.http.cookie_site_wide,
+            trusted_proxies,
             role,
             site_root: s.http.site_root,
         },
@@ -370,6 +402,18 @@ mod tests {
             let list = format!("https://ok.test, {bad}");
             assert!(err(&[("BMW_ALLOWED_ORIGINS", &list)]).starts_with("BMW_ALLOWED_ORIGINS"), "{bad}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks_but_never_everyone() {
+        let config = Config::from_values([("BMW_TRUSTED_PROXIES", "10.1.2.3/8, 192.0.2.7 ,::1")]).unwrap();
+        let nets: Vec<String> = config.http.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+        for everyone in ["0.0.0.0/0", "::/0", "10.0.0.0/8, 0.0.0.0/0"] {
+            let message = err(&[("BMW_TRUSTED_PROXIES", everyone)]);
+            assert!(message.starts_with("BMW_TRUSTED_PROXIES") && message.contains("every address"), "{message}");
+        }
+        assert!(err(&[("BMW_TRUSTED_PROXIES", "proxy.local")]).contains("neither an address nor a CIDR block"));
     }
 
     #[test]

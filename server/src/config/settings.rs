@@ -69,6 +69,13 @@ pub struct HttpSettings {
     )]
     pub cookie_site_wide: bool,
 
+    /// Reverse proxies in front of bmw, comma-separated addresses and CIDR blocks
+    /// (`10.0.0.0/8, ::1`). Only from these peers is `X-Forwarded-For` read for the client's
+    /// address (the right-most hop that is not itself a trusted proxy) and `X-Forwarded-Proto` for
+    /// its scheme; from anyone else both are ignored [default: none]
+    #[arg(long, env = "BMW_TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
+
     /// Where the built site (wasm, JS, CSS, assets) is [default: target/site, or as cargo-leptos sets it]
     #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,

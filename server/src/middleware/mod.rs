@@ -7,6 +7,7 @@ pub mod cookie_screen;
 pub mod cors;
 pub mod csrf;
 pub mod form_error_seal;
+pub mod forwarded;
 pub mod security_headers;
 pub mod server_fn_status;
 pub mod session;

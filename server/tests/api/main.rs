@@ -11,6 +11,7 @@ mod concurrent_start;
 mod csrf_cors;
 mod doctor;
 mod pages;
+mod proxies;
 mod split;
 mod tls;
 mod transit;

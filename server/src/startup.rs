@@ -169,16 +169,54 @@ impl Application {
             });
         }
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let Some(tls) = self.tls else {
-            return axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
-        };
         let handle = axum_server::Handle::new();
         let stopper = handle.clone();
         tokio::spawn(async move {
             shutdown.await;
             stopper.graceful_shutdown(Some(Duration::from_secs(10)));
         });
-        axum_server::from_tcp_rustls(self.listener.into_std()?, tls)?.handle(handle).serve(service).await
+        let listener = self.listener.into_std()?;
+        match self.tls {
+            None => {
+                let mut server = axum_server::from_tcp(listener)?;
+                time_limits(server.http_builder());
+                server.handle(handle).serve(service).await
+            }
+            Some(tls) => {
+                let mut server = axum_server::from_tcp_rustls(listener, tls)?;
+                time_limits(server.http_builder());
+                server.handle(handle).serve(service).await
+            }
+        }
+    }
+}
+
+/// A client has this long to send a request's headers: a slow-loris client that trickles them
+/// holds no socket for longer. (Behind a proxy, the proxy's own limits come first.)
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn time_limits(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>) {
+    builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(hyper_util::rt::TokioTimer::new()).keep_alive_interval(Some(Duration::from_secs(30)));
+}
+
+/// `/readyz`: 200 when both databases answer within two seconds, else 503 naming the one that
+/// does not, so a load balancer sends requests elsewhere. `/healthz` only says the process
+/// serves.
+async fn readiness(axum::extract::State(state): axum::extract::State<AppState>) -> (http::StatusCode, String) {
+    let answers = |db: app::ssr::db::Db| async move {
+        let ping = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&db);
+        matches!(tokio::time::timeout(Duration::from_secs(2), ping).await, Ok(Ok(1)))
+    };
+    let (users, transit) = tokio::join!(answers(state.auth.db().clone()), answers(state.transit.db().clone()));
+    match (users, transit) {
+        (true, true) => (http::StatusCode::OK, "ready".into()),
+        _ => {
+            let down = [(!users).then_some("the users database"), (!transit).then_some("the transit catalog")];
+            let down: Vec<&str> = down.into_iter().flatten().collect();
+            tracing::warn!(down = down.join(", "), "not ready");
+            (http::StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {} does not answer", down.join(" and ")))
+        }
     }
 }
 
@@ -309,8 +347,10 @@ fn router(state: AppState, role: Role, proxies: Arc<forwarded::TrustedProxies>) 
             provide_request_nonce();
         }
     };
-    let mut router =
-        Router::new().route("/healthz", get(|| async { "ok" })).route("/transit/colors.css", get(rest::route_colors));
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness))
+        .route("/transit/colors.css", get(rest::route_colors));
     if role != Role::Web {
         router = router.merge(rest::routes());
     }

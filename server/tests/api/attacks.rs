@@ -899,3 +899,22 @@ async fn an_over_long_current_password_is_refused_before_hashing() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// Review I13: without a header-read timeout, a client trickling its request headers
+/// (slow loris) held a socket for as long as it liked. Now the connection is closed after
+/// `HEADER_READ_TIMEOUT`, while a complete request on the same server is answered.
+#[tokio::test]
+async fn a_client_trickling_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn().await;
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: bmw.test\r\nX-Slow: ").await.unwrap();
+    let started = Instant::now();
+    let limit = server::startup::HEADER_READ_TIMEOUT;
+    assert_eq!(app.bare().get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(limit + Duration::from_secs(5), slow.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the connection was still open after {:?}", started.elapsed());
+    assert!(started.elapsed() >= limit - Duration::from_secs(1), "closed too early: {:?}", started.elapsed());
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"), "no page for half a request");
+}

@@ -142,3 +142,14 @@ async fn the_api_reference_page_shows_every_operation_of_the_document() {
     assert_eq!(html.matches(r#"data-testid="api-op""#).count(), operations);
     assert!(html.contains(r#"id="schema-ErrorBody""#));
 }
+
+/// `/healthz` says the process serves; `/readyz` that both databases answer too.
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = spawn().await;
+    for (path, body) in [("/healthz", "ok"), ("/readyz", "ready")] {
+        let res = app.bare().get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.text().await.unwrap(), body);
+    }
+}

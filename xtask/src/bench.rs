@@ -1,14 +1,16 @@
 //! `cargo xtask bench`: load figures measured against the release runtime tree, run the way
 //! the container runs it (see `dist`).
 //!
-//! Figures are reported as ratios to `/healthz` measured in the same run, because absolute
-//! numbers on shared 2-core machines vary from run to run.
+//! Figures are reported as ratios measured in the same run, because absolute numbers on shared
+//! 2-core machines vary from run to run: to BMW's own `/healthz`, and to the floor peer
+//! (`bench/floor`: bare axum doing the same cookie-JWT check on the same key, no database).
 
 use crate::dist::{self, Image, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
 
 const PORT: u16 = 3200;
+const FLOOR_PORT: u16 = 3201;
 
 pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Release)?;
@@ -43,6 +45,7 @@ pub fn run() -> Result<(), String> {
         let rps = wrk(&server.url(path), auth)?;
         report.push(format!("| {name} | {rps:.0} | {:.2} |", rps / baseline));
     }
+    report.extend(against_the_floor(&server, &volume.join("data/jwt_secret"), &cookie)?);
     report.push(String::new());
     report.push(format!(
         "wrk -t1 -c32 -d10s on loopback, {} cores shared by server and load generator.",
@@ -52,6 +55,25 @@ pub fn run() -> Result<(), String> {
     println!("{text}");
     std::fs::write(root().join("target/bench.md"), &text).map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// BMW's `/healthz` and signed-in `/api/auth/me` against the floor peer's, one after the
+/// other in this run, with the same cookie (the floor verifies it with BMW's own key).
+fn against_the_floor(server: &Server, key_file: &std::path::Path, cookie: &str) -> Result<Vec<String>, String> {
+    Cmd::new("cargo").args(["build", "--release", "--quiet", "--package", "bench-floor"]).run()?;
+    let mut command = std::process::Command::new(root().join("target/release/bench-floor"));
+    command.arg(format!("127.0.0.1:{FLOOR_PORT}")).arg(key_file);
+    let floor = Server::spawn(command, FLOOR_PORT)?;
+    floor.wait_until_healthy()?;
+    let mut rows =
+        vec![String::new(), "| request | BMW req/s | floor req/s | BMW ÷ floor |".into(), "|---|---|---|---|".into()];
+    for (name, path, auth) in
+        [("GET /healthz", "/healthz", None), ("GET /api/auth/me (signed in)", "/api/auth/me", Some(cookie))]
+    {
+        let (bmw, bare) = (wrk(&server.url(path), auth)?, wrk(&floor.url(path), auth)?);
+        rows.push(format!("| {name} | {bmw:.0} | {bare:.0} | {:.2} |", bmw / bare));
+    }
+    Ok(rows)
 }
 
 /// Raw and `gzip -9` bytes of a file.

@@ -7,7 +7,19 @@ pub fn run() -> Result<(), String> {
     Cmd::new("cargo").args(["fmt", "--all", "--", "--check"]).run()?;
     // The same environment as the builds, so clippy reuses their dependency checks.
     Cmd::new("cargo")
-        .args(["clippy", "--package", "server", "--package", "app", "--package", "gtfs", "--package", "xtask"])
+        .args([
+            "clippy",
+            "--package",
+            "server",
+            "--package",
+            "app",
+            "--package",
+            "gtfs",
+            "--package",
+            "xtask",
+            "--package",
+            "bench-floor",
+        ])
         .arg("--all-targets")
         .args(["--features", "app/ssr", "--", "-D", "warnings"])
         .envs(leptos_build_env())

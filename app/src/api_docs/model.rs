@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiReference {
+    /// Where `/api/openapi.json` is: on the API's origin, which is another one when split.
+    pub document_url: String,
     pub title: String,
     pub version: String,
     /// Paragraphs (Markdown-ish; shown as text).

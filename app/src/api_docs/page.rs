@@ -45,13 +45,14 @@ fn type_link(kind: String) -> impl IntoView {
 
 #[component]
 fn Reference(reference: ApiReference) -> impl IntoView {
-    let ApiReference { title, version, description, sections, schemas } = reference;
+    let ApiReference { document_url, title, version, description, sections, schemas } = reference;
+    let document_href = document_url.clone();
     view! {
         <section class="card api-docs">
             <h1>{title}" " <span class="hint">{version}</span></h1>
             {description.into_iter().map(|p| view! { <p>{rich(p)}</p> }).collect_view()}
             <p>
-                "The machine-readable document: " <a href="/api/openapi.json" rel="external"><code>"/api/openapi.json"</code></a>
+                "The machine-readable document: " <a href=document_href rel="external"><code>{document_url}</code></a>
                 " (OpenAPI 3.1)."
             </p>
             <nav class="api-toc" aria-label="Sections">

@@ -57,6 +57,7 @@ pub fn reference(doc: &Value) -> ApiReference {
         .map(|(name, schema)| schema_doc(name, schema))
         .collect();
     ApiReference {
+        document_url: "/api/openapi.json".into(),
         title: text(&info["title"]),
         version: text(&info["version"]),
         description: text(&info["description"]).split("\n\n").map(str::to_string).collect(),

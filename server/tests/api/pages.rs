@@ -141,6 +141,7 @@ async fn the_api_reference_page_shows_every_operation_of_the_document() {
     let html = page.text().await.unwrap();
     assert_eq!(html.matches(r#"data-testid="api-op""#).count(), operations);
     assert!(html.contains(r#"id="schema-ErrorBody""#));
+    assert!(html.contains(r#"href="/api/openapi.json""#), "one origin: the document is here");
 }
 
 /// `/healthz` says the process serves; `/readyz` that both databases answer too.

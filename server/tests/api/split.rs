@@ -40,6 +40,11 @@ async fn the_web_role_serves_pages_and_form_posts_but_not_the_rest_api() {
         html.contains(r#"<meta name="bmw-api-origin" content="http://localhost:8080""#),
         "the page tells the app where the API is"
     );
+    let reference = app.bare().get(app.url("/docs/api")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        reference.contains(r#"href="http://localhost:8080/api/openapi.json""#),
+        "the API reference links the document where the API serves it"
+    );
 }
 
 #[tokio::test]

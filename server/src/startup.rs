@@ -111,6 +111,9 @@ impl Application {
             clock: clock.clone(),
         });
         let transit = Arc::new(TransitService::new(catalog, clock.clone()));
+        // On the API's origin, which is another one when split.
+        let document_url = format!("{}/api/openapi.json", policy.client_api_origin().unwrap_or_default());
+        let api_document = app::api_docs::ssr::Document::new(&rest::DOCUMENT, document_url);
         let state = AppState {
             leptos_options,
             auth: Arc::new(AuthService::new(pool.clone(), tokens, lifetimes, limits, clock.clone())),
@@ -119,7 +122,7 @@ impl Application {
             policy: Arc::new(policy),
             error_seal: Arc::new(ErrorSeal::new(&secret)),
             clock,
-            api_document: app::api_docs::ssr::Document::new(rest::DOCUMENT.clone()),
+            api_document,
         };
         let redirect = match config.tls.http_redirect_addr {
             Some(addr) => Some((

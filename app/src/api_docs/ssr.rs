@@ -7,15 +7,23 @@ use std::sync::{Arc, OnceLock};
 
 /// The OpenAPI document as served, with the reference drawn from it on first use.
 #[derive(Clone)]
-pub struct Document(Arc<(Value, OnceLock<ApiReference>)>);
+pub struct Document(Arc<DocumentInner>);
+
+struct DocumentInner {
+    openapi: &'static Value,
+    url: String,
+    reference: OnceLock<ApiReference>,
+}
 
 impl Document {
-    pub fn new(openapi: Value) -> Self {
-        Self(Arc::new((openapi, OnceLock::new())))
+    /// `openapi`, served at `url` (on the API's origin, which is another one when split).
+    pub fn new(openapi: &'static Value, url: String) -> Self {
+        Self(Arc::new(DocumentInner { openapi, url, reference: OnceLock::new() }))
     }
 
     pub fn reference(&self) -> &ApiReference {
-        self.0.1.get_or_init(|| reference(&self.0.0))
+        let inner = &self.0;
+        inner.reference.get_or_init(|| reference(inner.openapi, inner.url.clone()))
     }
 }
 
@@ -25,7 +33,7 @@ fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_string()
 }
 
-pub fn reference(doc: &Value) -> ApiReference {
+pub fn reference(doc: &Value, document_url: String) -> ApiReference {
     let info = &doc["info"];
     let mut sections: Vec<Section> = doc["tags"]
         .as_array()
@@ -57,7 +65,7 @@ pub fn reference(doc: &Value) -> ApiReference {
         .map(|(name, schema)| schema_doc(name, schema))
         .collect();
     ApiReference {
-        document_url: "/api/openapi.json".into(),
+        document_url,
         title: text(&info["title"]),
         version: text(&info["version"]),
         description: text(&info["description"]).split("\n\n").map(str::to_string).collect(),
@@ -218,7 +226,7 @@ mod tests {
                               "404": {"description": "Gone."}}}}},
             "components": {"schemas": {"X": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}}}}
         });
-        let r = reference(&doc);
+        let r = reference(&doc, "/api/openapi.json".into());
         assert_eq!(r.description, ["One.", "Two."]);
         let op = &r.sections[0].operations[0];
         assert_eq!((op.method.as_str(), op.path.as_str(), op.signed_in), ("GET", "/x/{id}", true));

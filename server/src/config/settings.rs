@@ -71,8 +71,9 @@ pub struct HttpSettings {
 
     /// Reverse proxies in front of bmw, comma-separated addresses and CIDR blocks
     /// (`10.0.0.0/8, ::1`). Only from these peers is `X-Forwarded-For` read for the client's
-    /// address (the right-most hop that is not itself a trusted proxy) and `X-Forwarded-Proto` for
-    /// its scheme; from anyone else both are ignored [default: none]
+    /// address (the right-most hop that is not itself a trusted proxy), and `X-Forwarded-Proto`
+    /// only to warn when https arrives for an http public origin; from anyone else both are
+    /// ignored [default: none]
     #[arg(long, env = "BMW_TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
 

@@ -154,3 +154,36 @@ test('the hydrated dashboard refreshes itself every 30 s', async ({ page }, info
   await page.clock.runFor(15_000);
   await expect.poll(() => loads.length).toBe(1);
 });
+
+test('the minutes count down in the browser, without asking the server', async ({ page }, info) => {
+  test.skip(!isHydrated(info), 'without JavaScript the page shows the minutes of its last load');
+  // The browser's clock runs five minutes ahead of the server's: every countdown the page shows
+  // once hydrated must follow the browser's clock, though the server rendered its own.
+  const ahead = 5 * 60_000;
+  await page.clock.install({ time: Date.now() + ahead });
+  await signUp(page, info, uniqueUser('bmtick', info));
+  await expect(page).toHaveURL(/\/account$/);
+  await saveStop(page, info, '/stops/caltrain:place_MLBR', '0');
+  const loads: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/api/fn/mybm')) loads.push(request.url());
+  });
+  const served = await (await page.request.get('/mybm')).text();
+  await open(page, '/mybm', info);
+  const last = bookmarks(page).locator('.leaves li').last();
+  const departs = Date.parse((await last.locator('time').getAttribute('datetime')) ?? '');
+  const minutesAt = (now: number) => Math.floor((Math.max(departs - now, 0) / 1000 + 30) / 60);
+  // "in 7 min", or "in 2 h 05 min" late at night.
+  const minutesIn = (text: string) => {
+    const [, hours, minutes] = text.match(/in (?:(\d+) h )?(\d+) min/) ?? [];
+    return Number(hours ?? 0) * 60 + Number(minutes);
+  };
+  const shown = async () => minutesIn((await last.locator('.countdown').textContent()) ?? '');
+  const browserNow = await page.evaluate(() => Date.now());
+  expect(Math.abs((await shown()) - minutesAt(browserNow))).toBeLessThanOrEqual(1);
+  // What the server sent counted from its own clock, five minutes more.
+  const serverText = served.split(`datetime="${await last.locator('time').getAttribute('datetime')}"`)[1] ?? '';
+  const serverMinutes = minutesIn(serverText.match(/class="countdown">([^<]*)</)?.[1] ?? '');
+  expect(serverMinutes - (await shown())).toBeGreaterThanOrEqual(4);
+  expect(loads).toEqual([]);
+});

@@ -1,5 +1,5 @@
 use super::dashboard::{use_dashboard_actions, use_edit_links};
-use super::leave_list::LeaveList;
+use super::row_html::row_html;
 use crate::bookmarks::api::bookmark_key;
 use crate::bookmarks::model::{Bookmark, GroupChoice, MyBmBookmark};
 use crate::bookmarks::validate::MAX_WALK_MINUTES;
@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// One saved stop: its name, the routes it is narrowed to, the walk and the next departures with
-/// when to leave. Its edit forms are rendered only while it is being edited (`?edit=bookmark-N`,
-/// see [`EditLinks`]): MyBM is read far more often than it is edited, and twenty rows of forms
-/// were most of the page. `edge` says whether it is first and last in its group.
+/// when to leave, as one string ([`row_html`]) that the browser renders again as the clock ticks.
+/// Its edit forms are rendered only while it is being edited (`?edit=bookmark-N`, see
+/// [`EditLinks`]): MyBM is read far more often than it is edited, and twenty rows of forms were
+/// most of the page. `edge` says whether it is first and last in its group.
 #[component]
 pub fn BookmarkRow(
     bookmark: MyBmBookmark,
@@ -18,47 +19,27 @@ pub fn BookmarkRow(
     now: Signal<i64>,
     choices: Arc<Vec<GroupChoice>>,
 ) -> impl IntoView {
-    let actions = use_dashboard_actions();
     let links = use_edit_links();
-    let MyBmBookmark { bookmark: b, departures, .. } = bookmark;
-    let key = bookmark_key(b.id);
-    let errors = vec![
-        actions.set_walk.error_for(key.clone()),
-        actions.move_bookmark.error_for(key.clone()),
-        actions.remove_bookmark.error_for(key.clone()),
-    ];
+    let key = bookmark_key(bookmark.bookmark.id);
     let (editing, edit_href) = (links.editing(&key), links.open(&key));
-    let edit_label = format!("Edit {}", b.stop_name);
-    let empty_note = if b.in_feed {
-        "No departures in the next day and a half."
-    } else {
-        "This stop is no longer in the feed. It comes back here if a feed update brings it back."
-    };
-    let editor = b.clone();
+    let (in_feed, editor) = (bookmark.bookmark.in_feed, bookmark.bookmark.clone());
+    let body = move || row_html(&bookmark, now.get(), (!editing.get()).then_some(edit_href.as_str()));
+    let id = key.clone();
     view! {
-        <li class="bookmark" class:gone-stop=!b.in_feed id=key data-testid="bookmark">
-            <div class="bookmark-head">
-                <a class="stop-name" href=format!("/stops/{}", b.stop_id.url_segment())>{b.stop_name.clone()}</a>
-                {(!b.in_feed).then(|| view! { <span class="badge warn">"No longer in the feed"</span> })}
-                {b.routes.iter().map(|r| view! {
-                    <span class="route-chip" class:gone-route=!r.in_feed title=(!r.in_feed).then_some("No longer in the feed")>
-                        {r.name.clone()}
-                    </span>
-                }).collect_view()}
-                {(b.walk_minutes > 0).then(|| view! { <span class="walk">{format!("{} min walk", b.walk_minutes)}</span> })}
-                <Show when=move || !editing.get()>
-                    <a class="edit-link" href=edit_href.clone() aria-label=edit_label.clone()>"Edit"</a>
-                </Show>
-            </div>
-            {if departures.is_empty() {
-                view! { <p class="empty">{empty_note}</p> }.into_any()
-            } else {
-                view! { <LeaveList leaves=departures walk_minutes=b.walk_minutes now/> }.into_any()
-            }}
-            <RowErrors errors/>
-            <Show when=move || editing.get()>
-                <BookmarkEditor bookmark=editor.clone() edge choices=choices.clone()/>
-            </Show>
+        <li class="bookmark" class:gone-stop=!in_feed id=id data-testid="bookmark">
+            <div class="bookmark-body" inner_html=body></div>
+            {move || editing.get().then(|| {
+                let actions = use_dashboard_actions();
+                let errors = vec![
+                    actions.set_walk.error_for(key.clone()),
+                    actions.move_bookmark.error_for(key.clone()),
+                    actions.remove_bookmark.error_for(key.clone()),
+                ];
+                view! {
+                    <RowErrors errors/>
+                    <BookmarkEditor bookmark=editor.clone() edge choices=choices.clone()/>
+                }
+            })}
         </li>
     }
 }

@@ -5,10 +5,11 @@
 mod bookmark_row;
 mod dashboard;
 mod group_card;
-mod leave_list;
+mod leave;
 mod new_group_form;
+mod row_html;
 mod save_stop;
 
 pub use dashboard::{Dashboard, MyBmData};
-pub use leave_list::{LeaveSoon, leave_soon};
+pub use leave::{LeaveSoon, leave_soon};
 pub use save_stop::{SaveStop, SaveStopData};

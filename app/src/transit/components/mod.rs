@@ -10,7 +10,7 @@ mod zone_note;
 
 pub use departure_list::{DepartureList, minutes_until, use_ticking_now};
 pub use near_me::NearMe;
-pub use route_badge::RouteBadge;
+pub use route_badge::{RouteBadge, route_title};
 pub use search_form::SearchForm;
 pub use stop_list::StopList;
 pub use zone_note::ZoneNote;

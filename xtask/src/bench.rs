@@ -23,6 +23,7 @@ pub fn run() -> Result<(), String> {
         report.push(format!("- {file}: {} KiB raw, {} KiB gzip", raw / 1024, gz / 1024));
     }
     report.push(wasm_opt_effect()?);
+    report.extend(crate::bench_start::measure(PORT)?);
 
     let volume = TempDir::new("bench")?;
     let server = Image::from_dockerfile()?.run(
@@ -46,6 +47,9 @@ pub fn run() -> Result<(), String> {
         report.push(format!("| {name} | {rps:.0} | {:.2} |", rps / baseline));
     }
     report.extend(against_the_floor(&server, &volume.join("data/jwt_secret"), &cookie)?);
+    if let Some(rss) = server.rss_kib() {
+        report.push(format!("\nResident memory after the load: {:.1} MB.", rss as f64 / 1024.0));
+    }
     report.push(String::new());
     report.push(format!(
         "wrk -t1 -c32 -d10s on loopback, {} cores shared by server and load generator.",

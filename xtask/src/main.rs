@@ -17,6 +17,7 @@
 mod bench;
 mod bench_gtfs;
 mod bench_mybm;
+mod bench_start;
 mod dist;
 mod feeds;
 mod fuzz;

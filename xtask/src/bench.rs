@@ -23,14 +23,11 @@ pub fn run() -> Result<(), String> {
         report.push(format!("- {file}: {} KiB raw, {} KiB gzip", raw / 1024, gz / 1024));
     }
     report.push(wasm_opt_effect()?);
-    report.extend(crate::bench_start::measure(PORT)?);
+    let image = Image::from_dockerfile()?;
+    report.extend(crate::bench_start::measure(&image, PORT)?);
 
     let volume = TempDir::new("bench")?;
-    let server = Image::from_dockerfile()?.run(
-        PORT,
-        &volume.join("data"),
-        &[("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{PORT}"))],
-    )?;
+    let server = image.run(PORT, &volume.join("data"), &[("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{PORT}"))])?;
     server.wait_until_healthy()?;
     let cookie = format!("Cookie: {}", sign_up(&server, "bench")?);
 

@@ -3,22 +3,17 @@
 //! includes creating the databases and the key, and again on the same volume), and the resident
 //! set size while idle.
 
-use crate::dist::{Image, TempDir};
+use crate::dist::{Image, Server, TempDir};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 /// Report lines: first start, restart, idle RSS after start.
-pub fn measure(port: u16) -> Result<Vec<String>, String> {
+pub fn measure(image: &Image, port: u16) -> Result<Vec<String>, String> {
     let volume = TempDir::new("bench-start")?;
-    let image = Image::from_dockerfile()?;
     let origin = [("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{port}"))];
-    let first = time_to_first_200(&image, port, &volume, &origin)?;
-    let (again, server) = {
-        let started = Instant::now();
-        let server = image.run(port, &volume.join("data"), &origin)?;
-        (until_healthy(port, started)?, server)
-    };
+    let (first, _) = start(image, port, &volume, &origin)?;
+    let (again, server) = start(image, port, &volume, &origin)?;
     std::thread::sleep(Duration::from_secs(1));
     let rss = server.rss_kib().ok_or("cannot read the server's resident set size")?;
     Ok(vec![
@@ -31,10 +26,11 @@ pub fn measure(port: u16) -> Result<Vec<String>, String> {
     ])
 }
 
-fn time_to_first_200(image: &Image, port: u16, volume: &TempDir, env: &[(&str, String)]) -> Result<Duration, String> {
+/// Starts the entrypoint on `volume`; how long until it answered, and the running server.
+fn start(image: &Image, port: u16, volume: &TempDir, env: &[(&str, String)]) -> Result<(Duration, Server), String> {
     let started = Instant::now();
-    let _server = image.run(port, &volume.join("data"), env)?;
-    until_healthy(port, started)
+    let server = image.run(port, &volume.join("data"), env)?;
+    Ok((until_healthy(port, started)?, server))
 }
 
 /// Polls every millisecond; a process per poll (curl) would cost more than the start itself.

@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
+use crate::feeds::live::Poller;
 use crate::feeds::refresh::Refresher;
 use crate::middleware::{
     api_role, body_limit, cookie_screen, cors, csrf, form_error_seal, forwarded, security_headers, server_fn_status,
@@ -19,6 +20,7 @@ use app::ssr::clock::{SharedClock, SystemClock};
 use app::ssr::form_redirect::ErrorSeal;
 use app::ssr::web_policy::WebPolicy;
 use app::ssr::web_policy::csp::provide_request_nonce;
+use app::transit::ssr::live::LiveFeeds;
 use app::transit::ssr::service::TransitService;
 use axum::Router;
 use axum::routing::get;
@@ -60,6 +62,8 @@ pub struct Application {
     redirect: Option<(TcpListener, Origin)>,
     /// Imports and refreshes the configured feeds while serving.
     refresher: Option<Refresher>,
+    /// Polls the real-time sources, when there are any.
+    poller: Option<Poller>,
     auth: Arc<AuthService>,
 }
 
@@ -110,7 +114,14 @@ impl Application {
             scratch: data_dir.join("downloads"),
             clock: clock.clone(),
         });
-        let transit = Arc::new(TransitService::new(catalog, clock.clone()));
+        let realtime = &config.transit.realtime;
+        let live = Arc::new(LiveFeeds::new(realtime.feeds(), realtime.max_age));
+        let poller = (!realtime.sources.is_empty()).then(|| Poller {
+            config: realtime.clone(),
+            live: live.clone(),
+            clock: clock.clone(),
+        });
+        let transit = Arc::new(TransitService::new(catalog, clock.clone(), live));
         // On the API's origin, which is another one when split.
         let document_url = format!("{}/api/openapi.json", policy.client_api_origin().unwrap_or_default());
         let api_document = app::api_docs::ssr::Document::new(&rest::DOCUMENT, document_url);
@@ -137,7 +148,7 @@ impl Application {
             tracing::warn!(%err, "cannot purge ended sessions");
         }
         let proxies = Arc::new(forwarded::TrustedProxies::new(http.trusted_proxies.clone(), &state.policy));
-        Ok(Self { listener, router: router(state, http.role, proxies), tls, redirect, refresher, auth })
+        Ok(Self { listener, router: router(state, http.role, proxies), tls, redirect, refresher, poller, auth })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -152,12 +163,14 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let mut app = self;
         let refresher = app.refresher.take().map(Refresher::spawn);
+        let pollers = app.poller.take().map(Poller::spawn).unwrap_or_default();
         let purger = tokio::spawn(purge_sessions(app.auth.clone()));
         let served = app.serve(shutdown).await;
         if let Some(job) = refresher {
             job.abort();
         }
         purger.abort();
+        pollers.iter().for_each(tokio::task::JoinHandle::abort);
         served
     }
 

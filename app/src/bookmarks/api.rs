@@ -40,7 +40,8 @@ use on_server::*;
 #[server(prefix = "/api/fn", endpoint = "mybm", client = crate::client::ApiClient)]
 pub async fn load_mybm(at: Option<String>) -> Result<MyBm, AppError> {
     let (service, user) = signed_in().await?;
-    service.mybm(user, at.as_deref(), crate::bookmarks::validate::DEFAULT_DEPARTURES).await
+    let language = crate::ssr::client_info::Language::of_request().await;
+    service.mybm(user, at.as_deref(), crate::bookmarks::validate::DEFAULT_DEPARTURES, &language.0).await
 }
 
 /// The groups to save a stop in and where it is saved; `None` when nobody is signed in.

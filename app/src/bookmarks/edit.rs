@@ -97,6 +97,8 @@ mod tests {
             },
             timezone: None,
             departures: vec![],
+            live: Default::default(),
+            alerts: vec![],
         };
         let group = |id: i64, position: u32, bookmarks| MyBmGroup {
             id: GroupId(id),

@@ -1,6 +1,6 @@
 //! Bookmark data shared by the server and the browser.
 
-use crate::transit::model::{Departure, RouteId, StopId};
+use crate::transit::model::{Departure, Live, RouteId, ServiceAlert, StopId};
 use serde::{Deserialize, Serialize};
 
 /// A bookmark group's id.
@@ -113,8 +113,14 @@ pub struct MyBmBookmark {
     /// The agency's zone, whose clock the departures' local times follow.
     pub timezone: Option<String>,
     /// The next departures (only the bookmark's routes, if it is narrowed), each with when to
-    /// leave.
+    /// leave (by the live prediction when there is one).
     pub departures: Vec<Leave>,
+    /// Whether the departures include live predictions.
+    #[serde(default)]
+    pub live: Live,
+    /// Service alerts about the stop, the routes shown or their trips. Absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<ServiceAlert>,
 }
 
 /// A departure and when to walk out of the door for it.

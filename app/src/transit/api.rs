@@ -37,7 +37,8 @@ pub async fn nearby(lat: f64, lon: f64) -> Result<Vec<StopSummary>, AppError> {
 /// A stop's board at `at` (RFC 3339, or a local date and time in the agency's zone), or now.
 #[server(prefix = "/api/fn", endpoint = "board", client = crate::client::ApiClient)]
 pub async fn load_board(id: StopId, at: Option<String>) -> Result<Board, AppError> {
-    service()?.board(&id, at.as_deref(), crate::transit::validate::DEFAULT_LIMIT as usize).await
+    let language = crate::ssr::client_info::Language::of_request().await;
+    service()?.board(&id, at.as_deref(), crate::transit::validate::DEFAULT_LIMIT as usize, &language.0).await
 }
 
 #[server(prefix = "/api/fn", endpoint = "route", client = crate::client::ApiClient)]

@@ -200,6 +200,109 @@ pub struct Departure {
     pub exact: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headway_secs: Option<u32>,
+    /// What the real-time feed says of it: `scheduled` when it says nothing fresh.
+    #[serde(default)]
+    pub status: DepartureStatus,
+    /// When it is predicted to leave (RFC 3339, the agency's offset), from a fresh real-time
+    /// prediction. Absent: there is none, or it is cancelled or skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicted_at: Option<String>,
+    /// Seconds late (negative: early) of `predicted_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_s: Option<i64>,
+    /// When the agency made the prediction (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prediction_made_at: Option<String>,
+    /// Service alerts about this departure's route or trip. Absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<ServiceAlert>,
+    /// The trip's `stop_sequence` here, which real-time updates are keyed by (server only).
+    #[serde(skip)]
+    pub stop_sequence: u32,
+}
+
+impl Departure {
+    /// When it leaves, Unix seconds: the prediction if there is one, else the schedule.
+    pub fn leaves_unix(&self) -> i64 {
+        self.unix + self.delay_s.unwrap_or(0)
+    }
+
+    /// False when the trip is cancelled or does not stop here.
+    pub fn runs(&self) -> bool {
+        !matches!(self.status, DepartureStatus::Cancelled | DepartureStatus::Skipped)
+    }
+}
+
+/// A departure as the real-time feed has it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DepartureStatus {
+    /// No fresh prediction: the timetable is all there is.
+    #[default]
+    Scheduled,
+    /// Within a minute of the timetable.
+    OnTime,
+    Late,
+    Early,
+    /// The trip does not run.
+    Cancelled,
+    /// The trip runs but does not stop here.
+    Skipped,
+}
+
+/// A service alert, in the language asked for when the feed has it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceAlert {
+    pub header: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl DepartureStatus {
+    /// Its name in the API (`on_time`), for pages and their tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::OnTime => "on_time",
+            Self::Late => "late",
+            Self::Early => "early",
+            Self::Cancelled => "cancelled",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// Whether a feed's times include live predictions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Live {
+    pub state: LiveState,
+    /// When the newest real-time data was made (RFC 3339), if any ever came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveState {
+    /// The feed has no real-time source: schedule only.
+    #[default]
+    Off,
+    /// Predictions are fresh.
+    Live,
+    /// The real-time source is down or its data is too old: schedule only.
+    Stale,
+}
+
+impl Live {
+    pub fn is_live(&self) -> bool {
+        self.state == LiveState::Live
+    }
 }
 
 /// A stop's departure board for one moment.
@@ -213,6 +316,12 @@ pub struct Board {
     /// The same moment as a local date and time (`2026-10-15T08:00`), for a date/time picker.
     pub at_local: String,
     pub departures: Vec<Departure>,
+    /// Whether the departures include live predictions.
+    #[serde(default)]
+    pub live: Live,
+    /// Service alerts about the stop, its routes or the trips shown. Absent: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<ServiceAlert>,
     /// Moments (RFC 3339) for the boards just before and just after this one.
     pub earlier: String,
     pub later: String,

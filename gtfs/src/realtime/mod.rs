@@ -78,6 +78,11 @@ impl Realtime {
     pub fn trips(&self) -> usize {
         self.trips.len()
     }
+
+    /// Whether there is an update for the trip (on any day).
+    pub fn has_trip(&self, trip_id: &str) -> bool {
+        self.trips.contains_key(trip_id)
+    }
 }
 
 #[cfg(test)]

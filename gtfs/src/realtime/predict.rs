@@ -95,9 +95,13 @@ impl TripUpdates {
 impl Realtime {
     /// What the updates say about `stop`, or `None` when they say nothing (no update for the
     /// trip on that day, `NO_DATA`, or no update at or before the stop). `scheduled_at` gives
-    /// the same trip's scheduled departure at another stop sequence: propagating an update
-    /// that carries an absolute time needs it.
-    pub fn predict(&self, stop: &ScheduledStop<'_>, scheduled_at: impl Fn(u32) -> Option<i64>) -> Option<Prediction> {
+    /// the same trip's scheduled departure at another stop sequence (and, when the update names
+    /// it, that stop's id): propagating an update that carries an absolute time needs it.
+    pub fn predict(
+        &self,
+        stop: &ScheduledStop<'_>,
+        scheduled_at: impl Fn(u32, Option<&str>) -> Option<i64>,
+    ) -> Option<Prediction> {
         let instances = self.trips.get(stop.trip_id)?;
         // The update for this service day, else one that names no day (the current instance).
         let trip = instances
@@ -137,7 +141,10 @@ impl Realtime {
             .find(|u| u.schedule_relationship() != StopRelationship::Skipped);
         let delay = match before {
             Some(update) if update.schedule_relationship() == StopRelationship::NoData => return None,
-            Some(update) => event_delay(update, update.stop_sequence.and_then(&scheduled_at))?,
+            Some(update) => {
+                let scheduled = update.stop_sequence.and_then(|seq| scheduled_at(seq, update.stop_id.as_deref()));
+                event_delay(update, scheduled)?
+            }
             None => trip.delay?,
         };
         Some(Prediction::running(delay, stop, trip.made_at))

@@ -72,7 +72,7 @@ fn realtime(stops: Vec<StopTimeUpdate>) -> Realtime {
 }
 
 fn delay_at(rt: &Realtime, sequence: u32) -> Option<(Status, Option<i64>)> {
-    rt.predict(&stop(sequence), scheduled).map(|p| (p.status, p.delay))
+    rt.predict(&stop(sequence), |seq, _| scheduled(seq)).map(|p| (p.status, p.delay))
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn a_delay_propagates_to_the_stops_after_it_until_the_next_update() {
     assert_eq!(delay_at(&rt, 2), Some((Status::Late, Some(300))), "taken from stop 1");
     assert_eq!(delay_at(&rt, 3), Some((Status::OnTime, Some(30))));
     assert_eq!(delay_at(&rt, 5), Some((Status::OnTime, Some(30))));
-    let p = rt.predict(&stop(2), scheduled).unwrap();
+    let p = rt.predict(&stop(2), |seq, _| scheduled(seq)).unwrap();
     assert_eq!(p.predicted, Some(stop(2).scheduled + 300));
     assert_eq!(p.made_at, Some(MADE));
 }
@@ -93,10 +93,10 @@ fn an_absolute_time_wins_over_a_stated_delay_and_propagates_as_the_delay_it_impl
     let rt = realtime(vec![at(1, Some(999), Some(scheduled(1).unwrap() - 120))]);
     assert_eq!(delay_at(&rt, 1), Some((Status::Early, Some(-120))));
     assert_eq!(delay_at(&rt, 4), Some((Status::Early, Some(-120))));
-    let unknown_schedule = rt.predict(&stop(4), |_| None).map(|p| p.delay);
+    let unknown_schedule = rt.predict(&stop(4), |_, _| None).map(|p| p.delay);
     assert_eq!(unknown_schedule, Some(Some(999)), "without the schedule at stop 1, the stated delay");
     let time_only = realtime(vec![at(1, None, Some(scheduled(1).unwrap() + 60))]);
-    assert_eq!(time_only.predict(&stop(4), |_| None), None, "a time alone says nothing without the schedule");
+    assert_eq!(time_only.predict(&stop(4), |_, _| None), None, "a time alone says nothing without the schedule");
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn a_cancelled_trip_is_cancelled_at_every_stop_on_its_day_only() {
     assert_eq!(delay_at(&rt, 0), Some((Status::Cancelled, None)));
     assert_eq!(delay_at(&rt, 5), Some((Status::Cancelled, None)));
     let other_day = ScheduledStop { start_date: "20270116", ..stop(1) };
-    assert_eq!(rt.predict(&other_day, scheduled), None);
+    assert_eq!(rt.predict(&other_day, |seq, _| scheduled(seq)), None);
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn a_trip_wide_delay_covers_stops_before_any_update() {
     entity.trip_update.as_mut().unwrap().delay = Some(180);
     entity.trip_update.as_mut().unwrap().timestamp = Some(MADE as u64 + 5);
     let rt = Realtime::from_message(&message(vec![entity]));
-    let p = rt.predict(&stop(2), scheduled).unwrap();
+    let p = rt.predict(&stop(2), |seq, _| scheduled(seq)).unwrap();
     assert_eq!((p.status, p.delay, p.made_at), (Status::Late, Some(180), Some(MADE + 5)));
 }
 
@@ -156,7 +156,7 @@ fn stop_id_only_updates_match_their_stop() {
 #[test]
 fn freshness_is_judged_by_when_the_prediction_was_made() {
     let rt = realtime(vec![at(0, Some(0), None)]);
-    let p = rt.predict(&stop(0), scheduled).unwrap();
+    let p = rt.predict(&stop(0), |seq, _| scheduled(seq)).unwrap();
     assert!(p.is_fresh(MADE + 300, 300));
     assert!(!p.is_fresh(MADE + 301, 300));
     assert!(!Prediction { made_at: None, ..p }.is_fresh(MADE, 300));

@@ -5,12 +5,14 @@
 
 mod cli;
 mod layers;
+mod realtime;
 mod settings;
 mod tls;
 
 pub use app::ssr::web_policy::origin::Origin;
 pub use cli::{Cli, Command, GtfsCommand, Role};
 pub use layers::Values;
+pub use realtime::{RealtimeConfig, RealtimeSource};
 pub use tls::{TlsFiles, TlsSource};
 
 use clap::FromArgMatches;
@@ -79,6 +81,7 @@ pub struct TransitConfig {
     /// The feeds to serve: imported at start when missing, refreshed when given by URL.
     pub feeds: Vec<ConfiguredFeed>,
     pub refresh: Duration,
+    pub realtime: RealtimeConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +148,17 @@ pub struct TlsConfig {
 struct Secrets {
     jwt_secret: Option<String>,
     jwt_previous_secrets: Option<String>,
+    realtime_headers: Option<String>,
+}
+
+impl Secrets {
+    fn read(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            jwt_secret: get(SECRET_KEYS[0]),
+            jwt_previous_secrets: get(SECRET_KEYS[1]),
+            realtime_headers: get(SECRET_KEYS[2]),
+        }
+    }
 }
 
 impl Config {
@@ -159,7 +173,7 @@ impl Config {
         let matches = layers::command(&file, true).get_matches_from(args);
         let cli = Cli::from_arg_matches(&matches).map_err(|e| ConfigError::Usage(e.to_string()))?;
         let env = |key: &str| std::env::var(key).ok().filter(|s| !s.is_empty()).or_else(|| file.get(key).cloned());
-        let secrets = Secrets { jwt_secret: env(SECRET_KEYS[0]), jwt_previous_secrets: env(SECRET_KEYS[1]) };
+        let secrets = Secrets::read(env);
         let config = resolve(cli.settings.clone(), secrets)?;
         Ok((cli, config))
     }
@@ -174,10 +188,7 @@ impl Config {
             .try_get_matches_from(["bmw"])
             .map_err(|e| ConfigError::Usage(e.to_string()))?;
         let cli = Cli::from_arg_matches(&matches).map_err(|e| ConfigError::Usage(e.to_string()))?;
-        let secrets = Secrets {
-            jwt_secret: values.get(SECRET_KEYS[0]).cloned(),
-            jwt_previous_secrets: values.get(SECRET_KEYS[1]).cloned(),
-        };
+        let secrets = Secrets::read(|key| values.get(key).cloned());
         resolve(cli.settings, secrets)
     }
 }
@@ -323,7 +334,11 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             jwt_secret: secrets.jwt_secret.map(SecretString::from),
         },
         tls: TlsConfig { source: tls, http_redirect_addr: s.tls.http_redirect_addr },
-        transit: TransitConfig { feeds, refresh: Duration::from_secs(s.transit.feed_refresh_secs) },
+        transit: TransitConfig {
+            feeds,
+            refresh: Duration::from_secs(s.transit.feed_refresh_secs),
+            realtime: RealtimeConfig::resolve(&s.transit, secrets.realtime_headers.as_deref())?,
+        },
     })
 }
 

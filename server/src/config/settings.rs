@@ -1,15 +1,15 @@
 //! Every setting, declared once: its flag, its environment variable (also its key in
 //! `Leptos.toml`), its default and its help, grouped by subsystem. `bmw --help` prints them.
 //!
-//! The JWT secrets are the exception: they come from the environment or the file only, never a
-//! flag, so they stay out of `ps` (see [`SECRET_KEYS`]).
+//! The JWT secrets and the real-time sources' API keys are the exception: they come from the
+//! environment or the file only, never a flag, so they stay out of `ps` (see [`SECRET_KEYS`]).
 
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Settings read from the environment or the file only.
-pub const SECRET_KEYS: [&str; 2] = ["BMW_JWT_SECRET", "BMW_JWT_PREVIOUS_SECRETS"];
+pub const SECRET_KEYS: [&str; 3] = ["BMW_JWT_SECRET", "BMW_JWT_PREVIOUS_SECRETS", "BMW_REALTIME_HEADERS"];
 
 /// The settings as given, after layering and defaults, before checks.
 #[derive(Debug, Clone, Args)]
@@ -114,6 +114,29 @@ pub struct TransitSettings {
     /// costs one request)
     #[arg(long, env = "BMW_FEED_REFRESH_SECS", default_value = "21600", global = true)]
     pub feed_refresh_secs: u64,
+
+    /// GTFS Realtime sources (trip updates, alerts), comma-separated `feed=URL`. A feed may be
+    /// named several times: agencies often serve trip updates and alerts apart. An API key
+    /// goes in BMW_REALTIME_HEADERS (environment or file only), as `feed=Header-Name: value`
+    /// [default: none]
+    #[arg(long, env = "BMW_REALTIME", global = true)]
+    pub realtime: Option<String>,
+
+    /// Seconds between polls of each real-time source (after an error, up to ten times longer)
+    #[arg(long, env = "BMW_REALTIME_POLL_SECS", default_value = "30", global = true,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub realtime_poll_secs: u64,
+
+    /// Real-time data older than this many seconds is not shown as live: the pages then say
+    /// "schedule only"
+    #[arg(long, env = "BMW_REALTIME_MAX_AGE_SECS", default_value = "300", global = true,
+          value_parser = clap::value_parser!(u64).range(10..=86400))]
+    pub realtime_max_age_secs: u64,
+
+    /// Largest real-time message accepted, in bytes; a bigger one is dropped and logged
+    #[arg(long, env = "BMW_REALTIME_MAX_BYTES", default_value = "4194304", global = true,
+          value_parser = clap::value_parser!(u64).range(1024..=268435456))]
+    pub realtime_max_bytes: u64,
 }
 
 /// How long sign-in sessions and their tokens live.

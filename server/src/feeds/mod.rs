@@ -1,9 +1,11 @@
 //! GTFS feeds on the server's side: fetching a feed from where it lives (a path or an https
 //! URL, conditionally), importing it into the catalog, and keeping configured feeds present
-//! and fresh. The import itself is `app::transit::ssr::import`.
+//! and fresh, and polling their real-time sources. The import itself is
+//! `app::transit::ssr::import`.
 
 pub mod cli;
 mod download;
+pub mod live;
 pub mod refresh;
 
 use crate::config::FeedLocation;

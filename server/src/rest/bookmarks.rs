@@ -10,6 +10,7 @@ use app::bookmarks::model::{
 };
 use app::bookmarks::validate::{DEFAULT_DEPARTURES, MAX_DEPARTURES};
 use app::error::AppError;
+use app::ssr::client_info::Language;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -150,6 +151,7 @@ struct MyBmQuery {
 async fn mybm(
     State(state): State<AppState>,
     me: CurrentUser,
+    language: Language,
     ApiQuery(query): ApiQuery<MyBmQuery>,
 ) -> Result<Json<MyBm>, AppError> {
     let per_bookmark = match query.departures {
@@ -157,5 +159,5 @@ async fn mybm(
         Some(n) if (1..=MAX_DEPARTURES as i64).contains(&n) => n as usize,
         Some(n) => return Err(AppError::BadRequest(format!("departures is 1 to {MAX_DEPARTURES} (got {n})."))),
     };
-    Ok(Json(state.bookmarks.mybm(me.user.id, query.at.as_deref(), per_bookmark).await?))
+    Ok(Json(state.bookmarks.mybm(me.user.id, query.at.as_deref(), per_bookmark, &language.0).await?))
 }

@@ -4,6 +4,7 @@ use super::ApiQuery;
 use super::openapi::PublicRead;
 use crate::state::AppState;
 use app::error::AppError;
+use app::ssr::client_info::Language;
 use app::transit::model::{Board, FeedSummary, RouteDetail, RouteId, RouteSummary, StopDetail, StopId, StopSummary};
 use app::transit::validate;
 use axum::Json;
@@ -125,10 +126,11 @@ struct BoardQuery {
 async fn departures(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    language: Language,
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> Result<Json<Board>, AppError> {
     let limit = validate::limit(query.limit).map_err(bad)?;
-    Ok(Json(state.transit.board(&StopId(id), query.at.as_deref(), limit).await?))
+    Ok(Json(state.transit.board(&StopId(id), query.at.as_deref(), limit, &language.0).await?))
 }
 
 #[derive(Serialize, ToSchema)]

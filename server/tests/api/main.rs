@@ -12,6 +12,7 @@ mod csrf_cors;
 mod doctor;
 mod pages;
 mod proxies;
+mod realtime;
 mod split;
 mod tls;
 mod transit;

@@ -7,7 +7,8 @@
 
 use super::leave::{LeaveSoon, duration, leave_soon};
 use crate::bookmarks::model::{Leave, MyBmBookmark};
-use crate::transit::components::{minutes_until, route_title};
+use crate::transit::components::{live_note, minutes_until, predicted_time, route_title, status_label};
+use crate::transit::model::{DepartureStatus, LiveState};
 use maud::{Markup, html};
 
 /// The row at `now`; `edit_href` is its "Edit" link, absent while it is being edited.
@@ -26,6 +27,21 @@ pub fn row_html(row: &MyBmBookmark, now: i64, edit_href: Option<&str>) -> String
                 a.edit-link href=(href) aria-label={ "Edit " (b.stop_name) } { "Edit" }
             }
         }
+        // A feed without live times says so on its stop's page; here only a failing one does.
+        @if row.live.state != LiveState::Off {
+            @let (class, text) = live_note(&row.live);
+            p class={ "live-note " (class) } { (text) }
+        }
+        @if !row.alerts.is_empty() {
+            ul.alerts aria-label="Service alerts" {
+                @for alert in &row.alerts {
+                    li.alert {
+                        strong { (alert.header) }
+                        @if let Some(description) = &alert.description { p { (description) } }
+                    }
+                }
+            }
+        }
         @if row.departures.is_empty() {
             p.empty {
                 @if b.in_feed { "No departures in the next day and a half." }
@@ -42,13 +58,21 @@ pub fn row_html(row: &MyBmBookmark, now: i64, edit_href: Option<&str>) -> String
 fn leave_item(leave: &Leave, walks: bool, now: i64) -> Markup {
     let d = &leave.departure;
     let soon = leave_soon(leave.leave_at_unix, now);
+    let (walks, runs) = (walks && d.runs(), d.runs());
     html! {
-        li.leave.go[walks && soon == LeaveSoon::Now].late[walks && soon == LeaveSoon::TooLate].gone[d.unix < now] {
-            time.departure-time datetime=(d.scheduled_at) { @if !d.exact { "≈ " } (d.local_time) }
+        li.leave.go[walks && soon == LeaveSoon::Now].late[walks && soon == LeaveSoon::TooLate]
+            .gone[d.leaves_unix() < now].not-running[!runs]
+            data-status=[(d.status != DepartureStatus::Scheduled).then_some(d.status.as_str())] {
+            time.departure-time datetime=(d.predicted_at.as_deref().unwrap_or(&d.scheduled_at)) {
+                @if !d.exact { "≈ " }
+                @if let Some(predicted) = predicted_time(d) { s.was { (d.local_time) } " " (predicted) }
+                @else { (d.local_time) }
+            }
             span class={ "route-badge " (d.route.badge_class()) } title=(route_title(&d.route)) { (d.route.label()) }
             span.headsign { (d.headsign.as_deref().unwrap_or_else(|| d.route.label())) }
             span.countdown {
-                @match minutes_until(d.unix, now) { 0 => "now", n => { "in " (duration(n)) } }
+                @if let Some((class, text)) = status_label(d) { span class={ "status " (class) } { (text) } " " }
+                @if runs { @match minutes_until(d.leaves_unix(), now) { 0 => "now", n => { "in " (duration(n)) } } }
             }
             @if walks {
                 span.leave-label {
@@ -94,6 +118,12 @@ mod tests {
             platform: None,
             exact: true,
             headway_secs: None,
+            status: Default::default(),
+            predicted_at: None,
+            delay_s: None,
+            prediction_made_at: None,
+            alerts: vec![],
+            stop_sequence: 1,
         };
         Leave { leave_at_unix: NOW + after_secs - walk_secs, departure }
     }
@@ -109,7 +139,7 @@ mod tests {
             walk_minutes,
             position: 0,
         };
-        MyBmBookmark { bookmark, timezone: None, departures }
+        MyBmBookmark { bookmark, timezone: None, departures, live: Default::default(), alerts: vec![] }
     }
 
     #[test]
@@ -134,6 +164,30 @@ mod tests {
         assert!(html.contains("in 10 min") && html.contains("leave in 5 min"), "{html}");
         assert!(html.contains(r#"<span class="walk">5 min walk</span>"#), "{html}");
         assert!(html.contains(r#"href="/mybm?edit=bookmark-7" aria-label="Edit Stop""#), "{html}");
+    }
+
+    #[test]
+    fn live_rows_show_the_prediction_the_status_and_the_alerts_and_a_failing_feed_says_so() {
+        use crate::transit::model::{Live, ServiceAlert};
+        let mut late = leave(10 * 60, 3 * 60, "late");
+        late.departure.status = DepartureStatus::Late;
+        late.departure.delay_s = Some(7 * 60);
+        late.departure.predicted_at = Some("2026-10-06T08:17:00-04:00".into());
+        late.leave_at_unix = late.departure.leaves_unix() - 3 * 60;
+        let mut cancelled = leave(12 * 60, 3 * 60, "cancelled");
+        cancelled.departure.status = DepartureStatus::Cancelled;
+        let mut live = row("Stop", 3, vec![late, cancelled]);
+        live.live = Live { state: LiveState::Live, updated_at: Some("2026-10-06T08:09:00-04:00".into()) };
+        live.alerts = vec![ServiceAlert { header: "<b>Detour</b>".into(), description: None, url: None }];
+        let html = row_html(&live, NOW, None);
+        assert!(html.contains(r#"<s class="was">08:10</s> 08:17"#), "{html}");
+        assert!(html.contains(r#"<span class="status late">7 min late</span> in 17 min"#), "{html}");
+        assert!(html.contains("leave in 14 min"), "the walk counts from the predicted time: {html}");
+        assert!(html.contains(r#"data-status="cancelled""#) && html.contains(">cancelled</span> </span>"), "{html}");
+        assert!(html.contains("<strong>&lt;b&gt;Detour&lt;/b&gt;</strong>"), "{html}");
+        assert!(html.contains("Live times, updated 08:09"), "{html}");
+        live.live.state = LiveState::Stale;
+        assert!(row_html(&live, NOW, None).contains("Schedule only: live times are unavailable"));
     }
 
     #[test]

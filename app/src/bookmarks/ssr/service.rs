@@ -210,7 +210,15 @@ impl BookmarksService {
 
     /// Every group with each bookmark's next `per_bookmark` departures at `at` (or now), and
     /// when to leave for each.
-    pub async fn mybm(&self, user: UserId, at: Option<&str>, per_bookmark: usize) -> Result<MyBm, AppError> {
+    /// Live predictions move the departures and when to leave; alerts are in `language` when
+    /// the feed has it.
+    pub async fn mybm(
+        &self,
+        user: UserId,
+        at: Option<&str>,
+        per_bookmark: usize,
+        language: &str,
+    ) -> Result<MyBm, AppError> {
         let groups = self.groups(user).await?;
         let at = match at.map(str::trim).filter(|a| !a.is_empty()) {
             Some(text) => text.parse::<jiff::Timestamp>().map_err(|_| {
@@ -224,7 +232,7 @@ impl BookmarksService {
         let routes: Vec<Vec<RouteId>> = all.iter().map(|b| b.routes.iter().map(|r| r.id.clone()).collect()).collect();
         let wanted: Vec<Wanted<'_>> =
             all.iter().zip(&routes).map(|(b, routes)| Wanted { stop: &b.stop_id, routes }).collect();
-        let mut boards = self.transit.departures_for(&wanted, at, per_bookmark).await?.into_iter();
+        let mut boards = self.transit.departures_for(&wanted, at, per_bookmark, language).await?.into_iter();
         let groups = groups
             .into_iter()
             .map(|g| MyBmGroup {
@@ -242,11 +250,13 @@ impl BookmarksService {
                             .map(|b| {
                                 b.departures
                                     .iter()
-                                    .map(|d| Leave { leave_at_unix: d.unix - walk, departure: d.clone() })
+                                    .map(|d| Leave { leave_at_unix: d.leaves_unix() - walk, departure: d.clone() })
                                     .collect()
                             })
                             .unwrap_or_default();
-                        MyBmBookmark { timezone: board.map(|b| b.timezone), departures, bookmark }
+                        let (live, alerts) =
+                            board.as_ref().map(|b| (b.live.clone(), b.alerts.clone())).unwrap_or_default();
+                        MyBmBookmark { timezone: board.map(|b| b.timezone), departures, live, alerts, bookmark }
                     })
                     .collect(),
             })

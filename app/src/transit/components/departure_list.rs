@@ -1,4 +1,4 @@
-use super::RouteBadge;
+use super::{RouteBadge, predicted_time, status_label};
 use crate::transit::model::Departure;
 use leptos::prelude::*;
 
@@ -30,8 +30,8 @@ pub fn DepartureList(departures: Vec<Departure>, now: Option<Signal<i64>>) -> im
             {departures
                 .into_iter()
                 .map(|d| {
-                    let unix = d.unix;
-                    let countdown = now.map(|now| {
+                    let unix = d.leaves_unix();
+                    let countdown = now.filter(|_| d.runs()).map(|now| {
                         view! {
                             <span class="countdown">
                                 {move || match minutes_until(unix, now.get()) {
@@ -43,17 +43,29 @@ pub fn DepartureList(departures: Vec<Departure>, now: Option<Signal<i64>>) -> im
                         }
                     });
                     let every = d.headway_secs.map(|s| format!("every {} min", s.div_ceil(60)));
+                    let status = status_label(&d)
+                        .map(|(class, text)| view! { <span class=format!("status {class}")>{text}</span> });
+                    let predicted = predicted_time(&d).map(String::from);
+                    let (scheduled, datetime) = (d.local_time.clone(), d.predicted_at.clone().unwrap_or(d.scheduled_at.clone()));
+                    let (runs, status_name) = (d.runs(), d.status.as_str());
+                    let alert = d.alerts.first().map(|a| view! { <span class="alert-mark">"⚠ " {a.header.clone()}</span> });
                     view! {
-                        <li class="departure">
-                            <time class="departure-time" datetime=d.scheduled_at.clone()>
-                                {(!d.exact).then_some("≈ ")}{d.local_time.clone()}
+                        <li class="departure" class:not-running=!runs data-status=status_name>
+                            <time class="departure-time" datetime=datetime>
+                                {(!d.exact).then_some("≈ ")}
+                                {match predicted {
+                                    Some(at) => view! { <s class="was">{scheduled}</s> " " {at} }.into_any(),
+                                    None => scheduled.into_any(),
+                                }}
                             </time>
                             <RouteBadge route=d.route.clone() link=true/>
                             <span class="headsign">{d.headsign.clone().unwrap_or_else(|| d.route.label().to_string())}</span>
                             <span class="departure-meta">
+                                {status}
                                 {countdown}
                                 {d.platform.map(|p| view! { <span class="platform">"Platform " {p}</span> })}
                                 {every.map(|e| view! { <span>{e}</span> })}
+                                {alert}
                             </span>
                         </li>
                     }

@@ -1,7 +1,7 @@
 use super::Problem;
 use crate::bookmarks::components::{SaveStop, SaveStopData};
 use crate::transit::api::load_board;
-use crate::transit::components::{DepartureList, RouteBadge, StopList, ZoneNote, use_ticking_now};
+use crate::transit::components::{AlertList, DepartureList, LiveNote, RouteBadge, StopList, ZoneNote, use_ticking_now};
 use crate::transit::model::{Board, StopId};
 use crate::ui::format::query_value;
 use leptos::prelude::*;
@@ -45,7 +45,7 @@ pub fn StopPage() -> impl IntoView {
 
 #[component]
 fn BoardView(board: Board, live: bool, saving: SaveStopData) -> impl IntoView {
-    let Board { stop, at_unix, at_local, departures, earlier, later, .. } = board;
+    let Board { stop, at_unix, at_local, departures, earlier, later, live: live_data, alerts, .. } = board;
     let here = format!("/stops/{}", stop.stop.id.url_segment());
     let now = use_ticking_now(at_unix);
     let platforms = stop.platforms.len();
@@ -75,7 +75,9 @@ fn BoardView(board: Board, live: bool, saving: SaveStopData) -> impl IntoView {
             </header>
             <SaveStop data=saving stop=stop.stop.id.clone() routes=stop.routes.clone()/>
             <ZoneNote zone=stop.timezone.clone()/>
+            <AlertList alerts/>
             <h2>{heading}</h2>
+            <LiveNote live=live_data/>
             {if empty {
                 view! { <p class="empty">"No departures from here in the next day and a half."</p> }.into_any()
             } else {

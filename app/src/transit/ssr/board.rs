@@ -33,6 +33,8 @@ pub fn parse_moment(text: &str, zone: &TimeZone) -> Result<Timestamp, String> {
 pub struct Call {
     pub trip_idx: i64,
     pub stop_idx: i64,
+    /// The trip's `stop_sequence` here.
+    pub seq: i64,
     pub stop_headsign: Option<String>,
 }
 
@@ -81,6 +83,7 @@ pub async fn next_departures(
                         key: Call {
                             trip_idx: row.trip_idx,
                             stop_idx: row.stop_idx,
+                            seq: row.seq,
                             stop_headsign: row.stop_headsign.clone(),
                         },
                         departure_secs: row.departure as u32,
@@ -134,7 +137,12 @@ fn frequency_templates(rows: &[store::FrequencyCallRow]) -> Vec<FrequencyCall> {
     let mut by_call: BTreeMap<(i64, i64, i64), FrequencyCall> = BTreeMap::new();
     for row in rows {
         let entry = by_call.entry((row.trip_idx, row.stop_idx, row.seq)).or_insert_with(|| FrequencyCall {
-            call: Call { trip_idx: row.trip_idx, stop_idx: row.stop_idx, stop_headsign: row.stop_headsign.clone() },
+            call: Call {
+                trip_idx: row.trip_idx,
+                stop_idx: row.stop_idx,
+                seq: row.seq,
+                stop_headsign: row.stop_headsign.clone(),
+            },
             service: row.service_idx,
             route_idx: row.route_idx,
             departure: row.departure as u32,

@@ -35,6 +35,8 @@ pub struct BoardKey {
     pub routes: Vec<String>,
     pub limit: usize,
     pub minute: i64,
+    /// The board of the minutes before, where live data may find a late trip.
+    pub lookback: bool,
 }
 
 /// The departures from the start of a minute, `limit + BOARD_SLACK` of them unless the feed

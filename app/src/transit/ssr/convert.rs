@@ -4,7 +4,7 @@ use super::board::{Call, Timetable};
 use super::colors::badge_colors;
 use super::store::{self, ActiveFeed, RouteRow, StopRow};
 use crate::error::AppError;
-use crate::transit::model::{Departure, RouteId, RouteKind, RouteSummary, StopId, StopSummary};
+use crate::transit::model::{Departure, DepartureStatus, RouteId, RouteKind, RouteSummary, StopId, StopSummary};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
@@ -110,6 +110,12 @@ pub(super) async fn departures(
             platform,
             exact: d.exact,
             headway_secs: d.headway_secs,
+            status: DepartureStatus::Scheduled,
+            predicted_at: None,
+            delay_s: None,
+            prediction_made_at: None,
+            alerts: vec![],
+            stop_sequence: u32::try_from(d.key.seq).unwrap_or_default(),
         })
     };
     found.into_iter().map(|board| board.into_iter().map(&present).collect()).collect()

@@ -6,10 +6,11 @@
 use super::board;
 use super::cache::{BOARD_SLACK, BoardKey, MinuteBoard, NameKey};
 use super::convert::{departures, route_summary, stop_summary};
-use super::service::TransitService;
+use super::live::{LATE_LOOKBACK_SECS, by_leaving_time};
+use super::service::{LATE_EXTRA, TransitService};
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
 use crate::error::AppError;
-use crate::transit::model::{Departure, RouteId, StopId};
+use crate::transit::model::{Departure, Live, RouteId, ServiceAlert, StopId};
 use jiff::Timestamp;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,10 @@ pub struct Wanted<'a> {
 pub struct StopDepartures {
     pub timezone: String,
     pub departures: Vec<Departure>,
+    /// Whether they include live predictions.
+    pub live: Live,
+    /// Service alerts about the stop, the routes shown or their trips.
+    pub alerts: Vec<ServiceAlert>,
 }
 
 /// The names the feeds give now to those of the asked stops and routes they still have.
@@ -100,12 +105,14 @@ impl TransitService {
 
     /// The next `limit` departures at `at` for each wanted stop, in the same order; `None` for
     /// a stop no feed has any more. A stop narrowed to routes that all left its feed has no
-    /// departures. Boards come from the cache when this minute's is there (see [`MinuteBoard`]).
+    /// departures. Boards come from the cache when this minute's is there (see [`MinuteBoard`]);
+    /// live predictions and alerts (in `language`) are laid over them, as on a stop's board.
     pub async fn departures_for(
         &self,
         wanted: &[Wanted<'_>],
         at: Timestamp,
         limit: usize,
+        language: &str,
     ) -> Result<Vec<Option<StopDepartures>>, AppError> {
         let mut out: Vec<Option<StopDepartures>> = vec![None; wanted.len()];
         if wanted.is_empty() {
@@ -123,13 +130,21 @@ impl TransitService {
         let minute_start = Timestamp::from_second(minute * 60).unwrap_or(at);
         for (feed_name, items) in per_feed {
             let Some(feed) = feeds.get(feed_name) else { continue };
-            let board_of = |departures| Some(StopDepartures { timezone: feed.timezone.clone(), departures });
+            let board_of = |departures| {
+                Some(StopDepartures {
+                    timezone: feed.timezone.clone(),
+                    departures,
+                    live: Live::default(),
+                    alerts: vec![],
+                })
+            };
             let key = |i: usize, stop: &str| BoardKey {
                 version: feed.version,
                 stop: stop.to_string(),
                 routes: local_routes(wanted[i].routes, feed_name),
                 limit,
                 minute,
+                lookback: false,
             };
             let mut missing = vec![];
             for &(i, stop) in &items {
@@ -156,8 +171,71 @@ impl TransitService {
             for ((i, _), departures) in inexact.into_iter().zip(exact) {
                 out[i] = departures.and_then(board_of);
             }
+            self.lay_live_over(&mut tx, feed, wanted, &items, &mut out, (at, limit), language).await?;
         }
         Ok(out)
+    }
+
+    /// Lays the feed's live data over the boards of `items`, with the late trips due in the
+    /// minutes before `at` (from a board of their own, cached like the others).
+    #[allow(clippy::too_many_arguments)]
+    async fn lay_live_over(
+        &self,
+        tx: &mut SqliteConnection,
+        feed: &ActiveFeed,
+        wanted: &[Wanted<'_>],
+        items: &[(usize, &str)],
+        out: &mut [Option<StopDepartures>],
+        (at, limit): (Timestamp, usize),
+        language: &str,
+    ) -> Result<(), AppError> {
+        let timetable = self.timetable(&mut *tx, feed).await?;
+        let (live, data) = self.live.state(&feed.name, self.now().as_second(), &timetable.zone);
+        let items: Vec<(usize, &str)> = items.iter().copied().filter(|(i, _)| out[*i].is_some()).collect();
+        for &(i, _) in &items {
+            if let Some(board) = out[i].as_mut() {
+                board.live = live.clone();
+            }
+        }
+        let Some(data) = data else { return Ok(()) };
+        if data.realtime.trips() > 0 {
+            let earlier = at - jiff::SignedDuration::from_secs(LATE_LOOKBACK_SECS);
+            let minute = earlier.as_second().div_euclid(60);
+            let key = |i: usize, stop: &str| BoardKey {
+                version: feed.version,
+                stop: stop.to_string(),
+                routes: local_routes(wanted[i].routes, &feed.name),
+                limit,
+                minute,
+                lookback: true,
+            };
+            let mut missing = vec![];
+            for &(i, stop) in &items {
+                match self.cache.boards.get(&key(i, stop)) {
+                    Some(board) => add_late(out, i, &board.departures, at),
+                    None => missing.push((i, stop)),
+                }
+            }
+            let from = Timestamp::from_second(minute * 60).unwrap_or(earlier);
+            let found = self.compute(&mut *tx, feed, wanted, &missing, from, limit + LATE_EXTRA).await?;
+            for ((i, stop), departures) in missing.into_iter().zip(found) {
+                let board = Arc::new(MinuteBoard { departures: departures.unwrap_or_default(), complete: true });
+                self.cache.boards.insert(key(i, stop), board.clone());
+                add_late(out, i, &board.departures, at);
+            }
+        }
+        let overlay = self.overlay(&data, &timetable.zone, language);
+        for &(i, stop) in &items {
+            let Some(board) = out[i].as_mut() else { continue };
+            overlay.apply(&mut *tx, feed.version, &mut board.departures).await?;
+            by_leaving_time(&mut board.departures, at.as_second(), limit);
+            let mut routes: Vec<&str> =
+                board.departures.iter().filter_map(|d| d.route.id.parts()).map(|(_, r)| r).collect();
+            routes.sort_unstable();
+            routes.dedup();
+            board.alerts = overlay.board_alerts(&[stop], &routes, &board.departures);
+        }
+        Ok(())
     }
 
     /// The next `limit` departures at `at` for `items` (index into `wanted`, feed-local stop id)
@@ -210,6 +288,14 @@ impl TransitService {
             out[n] = Some(list);
         }
         Ok(out)
+    }
+}
+
+/// Adds to a board the departures of its look-back board that were due before `at`: with
+/// live data, a late one among them may still be ahead.
+fn add_late(out: &mut [Option<StopDepartures>], i: usize, looked_back: &[Departure], at: Timestamp) {
+    if let Some(board) = out[i].as_mut() {
+        board.departures.extend(looked_back.iter().filter(|d| d.unix < at.as_second()).cloned());
     }
 }
 

@@ -6,6 +6,7 @@ mod cache;
 pub mod colors;
 mod convert;
 pub mod import;
+pub mod live;
 pub mod many;
 pub mod search;
 pub mod service;

@@ -5,6 +5,7 @@
 use super::board::{self, Timetable};
 use super::cache::TransitCache;
 use super::convert::{calendar_from_rows, departures, route_summary, stop_summary};
+use super::live::{LATE_LOOKBACK_SECS, LiveFeed, LiveFeeds, Overlay, by_leaving_time};
 use super::search;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
 use crate::error::AppError;
@@ -14,6 +15,7 @@ use crate::transit::model::{
     Board, FeedSummary, RouteDetail, RouteDirection, RouteId, RouteSummary, StopDetail, StopId, StopSummary,
 };
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -23,17 +25,21 @@ const SEARCH_CANDIDATES: i64 = 300;
 /// Short queries that find too little are compared with every name (bounded: a city's worth).
 const FUZZY_SCAN_MAX_CHARS: usize = 12;
 const FUZZY_SCAN_MAX_STOPS: i64 = 50_000;
+/// Looking back for late trips, this many more departures are read than asked for.
+pub(super) const LATE_EXTRA: usize = 20;
 
 pub struct TransitService {
     pub(super) db: Db,
     clock: SharedClock,
     /// Calendars, names and boards of feed versions, which never change once imported.
     pub(super) cache: TransitCache,
+    /// The feeds' real-time data, laid over the timetable on every request.
+    pub(super) live: Arc<LiveFeeds>,
 }
 
 impl TransitService {
-    pub fn new(db: Db, clock: SharedClock) -> Self {
-        Self { db, clock, cache: TransitCache::new() }
+    pub fn new(db: Db, clock: SharedClock, live: Arc<LiveFeeds>) -> Self {
+        Self { db, clock, cache: TransitCache::new(), live }
     }
 
     pub fn db(&self) -> &Db {
@@ -124,8 +130,10 @@ impl TransitService {
 
     /// The departure board of a stop (a station: of all its platforms) at `at`, or now. `at`
     /// is RFC 3339, or a local date and time (`2026-10-15T08:00`) in the agency's zone, which
-    /// is what a date/time picker sends.
-    pub async fn board(&self, id: &StopId, at: Option<&str>, limit: usize) -> Result<Board, AppError> {
+    /// is what a date/time picker sends. Live predictions and alerts (in `language` when the
+    /// feed has it) are laid over the timetable; with them, a late trip due before `at` that
+    /// has not left yet is on the board too.
+    pub async fn board(&self, id: &StopId, at: Option<&str>, limit: usize, language: &str) -> Result<Board, AppError> {
         let mut tx = self.db.begin().await?;
         let (feed, row) = resolve_stop(&mut tx, id).await?;
         let timetable = self.timetable(&mut tx, &feed).await?;
@@ -138,11 +146,33 @@ impl TransitService {
         let platforms = store::children(&mut tx, feed.version, row.idx).await?;
         stop_idxs.extend(platforms.iter().map(|p| p.idx));
         let board = BoardStops { stop_idxs, route_idxs: vec![] };
-        let found = board::next_departures(&mut tx, &feed, &timetable, &[board], at, limit).await?;
+        let found = board::next_departures(&mut tx, &feed, &timetable, std::slice::from_ref(&board), at, limit).await?;
+        let stop_ids: Vec<String> = std::iter::once(&row).chain(&platforms).map(|s| s.stop_id.clone()).collect();
         let mut stops: HashMap<i64, StopRow> = platforms.into_iter().map(|p| (p.idx, p)).collect();
         stops.insert(row.idx, row.clone());
-        let departures = departures(&mut tx, &feed, &timetable, found, &stops).await?.pop().unwrap_or_default();
+        let mut departures = departures(&mut tx, &feed, &timetable, found, &stops).await?.pop().unwrap_or_default();
         let zone = &timetable.zone;
+        let (live, data) = self.live.state(&feed.name, self.now().as_second(), zone);
+        let mut alerts = vec![];
+        if let Some(data) = data {
+            if data.realtime.trips() > 0 {
+                let earlier = at - jiff::SignedDuration::from_secs(LATE_LOOKBACK_SECS);
+                let found =
+                    board::next_departures(&mut tx, &feed, &timetable, &[board], earlier, limit + LATE_EXTRA).await?;
+                let before = super::convert::departures(&mut tx, &feed, &timetable, found, &stops)
+                    .await?
+                    .pop()
+                    .unwrap_or_default();
+                departures.extend(before.into_iter().filter(|d| d.unix < at.as_second()));
+            }
+            let overlay = self.overlay(&data, zone, language);
+            overlay.apply(&mut tx, feed.version, &mut departures).await?;
+            by_leaving_time(&mut departures, at.as_second(), limit);
+            let stop_ids: Vec<&str> =
+                stop_ids.iter().map(String::as_str).chain(row.parent_stop_id.as_deref()).collect();
+            let route_ids: Vec<&str> = detail.routes.iter().filter_map(|r| r.id.parts()).map(|(_, r)| r).collect();
+            alerts = overlay.board_alerts(&stop_ids, &route_ids, &departures);
+        }
         let hour = jiff::SignedDuration::from_hours(1);
         let later = match departures.last() {
             Some(last) => Timestamp::from_second(last.unix + 60).unwrap_or(at),
@@ -155,9 +185,16 @@ impl TransitService {
             at_unix: at.as_second(),
             at_local: local.strftime("%Y-%m-%dT%H:%M").to_string(),
             departures,
+            live,
+            alerts,
             earlier: gtfs::time::rfc3339(at - hour, zone),
             later: gtfs::time::rfc3339(later, zone),
         })
+    }
+
+    /// How `data` is laid over this feed's departures now.
+    pub(super) fn overlay<'a>(&self, data: &'a LiveFeed, zone: &'a TimeZone, language: &'a str) -> Overlay<'a> {
+        Overlay { feed: data, now: self.now().as_second(), max_age_secs: self.live.max_age_secs(), zone, language }
     }
 
     pub async fn search_routes(&self, query: &str, limit: usize) -> Result<Vec<RouteSummary>, AppError> {

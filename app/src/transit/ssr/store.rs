@@ -488,3 +488,27 @@ pub async fn trips_by_idx(db: &mut SqliteConnection, version: i64, idxs: &[i64])
     push_list(&mut q, idxs.iter().copied());
     Ok(q.build_query_as().fetch_all(&mut *db).await?)
 }
+
+/// A trip's scheduled departure (GTFS seconds) at the stop it calls at with `seq`, found
+/// through the stop (whose departures index is there) rather than a scan of the trip.
+pub async fn scheduled_departure(
+    db: &mut SqliteConnection,
+    version: i64,
+    trip_id: &str,
+    stop_id: &str,
+    seq: u32,
+) -> Result<Option<i64>, AppError> {
+    let sql = format!(
+        "SELECT st.departure FROM stops s
+         JOIN stop_times_{version} st ON st.stop_idx = s.idx AND st.seq = ?
+         JOIN trips t ON t.version = s.version AND t.idx = st.trip_idx
+         WHERE s.version = ? AND s.stop_id = ? AND t.trip_id = ? AND st.departure IS NOT NULL"
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(i64::from(seq))
+        .bind(version)
+        .bind(stop_id)
+        .bind(trip_id)
+        .fetch_optional(&mut *db)
+        .await?)
+}

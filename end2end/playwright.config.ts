@@ -34,6 +34,11 @@ const singles = [
     cookie: { name: '__Host-bmw_access', domain: 'localhost', sameSite: 'Lax', secure: true } },
 ];
 
+// Live times: a server of its own, polling a GTFS Realtime source (end2end/realtime-source.mjs)
+// that realtime.spec.ts fills, so no other test sees its delays and alerts.
+export const LIVE_PORT = 3161;
+export const LIVE_SOURCE = 'http://127.0.0.1:3160/feed';
+
 // The real Caltrain feed (fetched, pinned, by `cargo xtask test`) is imported at the main
 // server's start: transit.spec.ts searches and reads its boards.
 const caltrain = process.env.BMW_TEST_CALTRAIN;
@@ -54,8 +59,13 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    { name: 'hydrated', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: true } },
-    { name: 'no-js', testIgnore: 'topologies.spec.ts', use: { javaScriptEnabled: false } },
+    { name: 'hydrated', testIgnore: ['topologies.spec.ts', 'realtime.spec.ts'], use: { javaScriptEnabled: true } },
+    { name: 'no-js', testIgnore: ['topologies.spec.ts', 'realtime.spec.ts'], use: { javaScriptEnabled: false } },
+    ...[true, false].map((js) => ({
+      name: `live-${js ? 'hydrated' : 'no-js'}`,
+      testMatch: 'realtime.spec.ts',
+      use: { baseURL: `http://127.0.0.1:${LIVE_PORT}`, javaScriptEnabled: js },
+    })),
     ...[...singles, ...splits].flatMap((split) =>
       [true, false].map((js) => ({
         name: `${split.name}-${js ? 'hydrated' : 'no-js'}`,
@@ -82,6 +92,32 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: 'target/site',
         RUST_LOG: 'warn',
         BMW_FEEDS: `caltrain=${caltrain}`,
+        ...manyUsers,
+      },
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node end2end/realtime-source.mjs ${new URL(LIVE_SOURCE).port}`,
+      cwd: '..',
+      url: new URL('/healthz', LIVE_SOURCE).href,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'sh -c \'exec target/debug/bmw --data-dir "$(mktemp -d)"\'',
+      cwd: '..',
+      url: `http://127.0.0.1:${LIVE_PORT}/api/stops/caltrain:place_MLBR`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${LIVE_PORT}`,
+        LEPTOS_SITE_ROOT: 'target/site',
+        RUST_LOG: 'warn',
+        BMW_FEEDS: `caltrain=${caltrain}`,
+        BMW_REALTIME: `caltrain=${LIVE_SOURCE}`,
+        BMW_REALTIME_POLL_SECS: '1',
         ...manyUsers,
       },
       stdout: 'ignore',

@@ -1,12 +1,13 @@
 //! `cargo xtask bench gtfs`: importing the Brooklyn bus feed (2.4 million stop_times) with
 //! BMW and with node-gtfs in the same run, and the departures endpoint at the feed's busiest
-//! stop, and MyBM for a user with 20 bookmarks (`bench_mybm`). Figures are ratios within one run (see docs/benchmarks.md); writes
+//! stop (with real-time data off and on, `bench_live`), and MyBM for a user with 20 bookmarks
+//! (`bench_mybm`). Figures are ratios within one run (see docs/benchmarks.md); writes
 //! `target/bench/gtfs.md`.
 
 use crate::dist::{self, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
-use crate::{bench, bench_mybm, feeds};
+use crate::{bench, bench_live, bench_mybm, feeds};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -15,7 +16,8 @@ const PORT: u16 = 3700;
 const BMW_RUNS: usize = 3;
 
 pub fn run() -> Result<(), String> {
-    setup::ensure(Purpose::Release)?;
+    // Test: the live-times part serves its messages with the browser tests' GTFS Realtime source.
+    setup::ensure(Purpose::Test)?;
     setup::ensure_programs(&[("wrk", "wrk"), ("curl", "curl"), ("time", "time"), ("sqlite3", "sqlite3")])?;
     dist::build()?;
     let feed = feeds::mta("bus_bk")?;
@@ -48,12 +50,14 @@ pub fn run() -> Result<(), String> {
     let server = Server::spawn(serve, PORT)?;
     server.wait_until_healthy()?;
     // A weekday morning inside the feed's dates, so the board is full.
-    let departures = server.url(&format!("/api/stops/bus_bk:{stop}/departures?at=2026-10-06T08:00:00-04:00"));
+    let departures_path = format!("/api/stops/bus_bk:{stop}/departures?at=2026-10-06T08:00:00-04:00");
+    let departures = server.url(&departures_path);
     let one_health = bench::latency(&server.url("/healthz"))?;
     let one_board = bench::latency(&departures)?;
     let health = bench::wrk(&server.url("/healthz"), None)?;
     let board = bench::wrk(&departures, None)?;
     let mybm = bench_mybm::measure(&server, &busiest)?;
+    let live = bench_live::measure(&server, &data, &stop, &departures_path)?;
 
     let report = [
         "# GTFS benchmark run".to_string(),
@@ -89,6 +93,8 @@ pub fn run() -> Result<(), String> {
     ]
     .into_iter()
     .chain(mybm)
+    .chain([String::new()])
+    .chain(live)
     .collect::<Vec<_>>()
     .join("\n");
     println!("{report}");

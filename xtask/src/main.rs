@@ -16,6 +16,7 @@
 
 mod bench;
 mod bench_gtfs;
+mod bench_live;
 mod bench_mybm;
 mod bench_start;
 mod dist;

@@ -70,9 +70,9 @@ fn leave_item(leave: &Leave, walks: bool, now: i64) -> Markup {
             }
             span class={ "route-badge " (d.route.badge_class()) } title=(route_title(&d.route)) { (d.route.label()) }
             span.headsign { (d.headsign.as_deref().unwrap_or_else(|| d.route.label())) }
-            span.countdown {
-                @if let Some((class, text)) = status_label(d) { span class={ "status " (class) } { (text) } " " }
-                @if runs { @match minutes_until(d.leaves_unix(), now) { 0 => "now", n => { "in " (duration(n)) } } }
+            @if let Some((class, text)) = status_label(d) { span class={ "live-status " (class) } { (text) } }
+            @if runs {
+                span.countdown { @match minutes_until(d.leaves_unix(), now) { 0 => "now", n => { "in " (duration(n)) } } }
             }
             @if walks {
                 span.leave-label {
@@ -181,9 +181,18 @@ mod tests {
         live.alerts = vec![ServiceAlert { header: "<b>Detour</b>".into(), description: None, url: None }];
         let html = row_html(&live, NOW, None);
         assert!(html.contains(r#"<s class="was">08:10</s> 08:17"#), "{html}");
-        assert!(html.contains(r#"<span class="status late">7 min late</span> in 17 min"#), "{html}");
+        assert!(
+            html.contains(
+                r#"<span class="live-status late">7 min late</span><span class="countdown">in 17 min</span>"#
+            ),
+            "{html}"
+        );
         assert!(html.contains("leave in 14 min"), "the walk counts from the predicted time: {html}");
-        assert!(html.contains(r#"data-status="cancelled""#) && html.contains(">cancelled</span> </span>"), "{html}");
+        assert!(
+            html.contains(r#"data-status="cancelled""#)
+                && html.contains(r#"<span class="live-status cancelled">cancelled</span></li>"#),
+            "{html}"
+        );
         assert!(html.contains("<strong>&lt;b&gt;Detour&lt;/b&gt;</strong>"), "{html}");
         assert!(html.contains("Live times, updated 08:09"), "{html}");
         live.live.state = LiveState::Stale;

@@ -44,11 +44,13 @@ pub fn DepartureList(departures: Vec<Departure>, now: Option<Signal<i64>>) -> im
                     });
                     let every = d.headway_secs.map(|s| format!("every {} min", s.div_ceil(60)));
                     let status = status_label(&d)
-                        .map(|(class, text)| view! { <span class=format!("status {class}")>{text}</span> });
+                        .map(|(class, text)| view! { <span class=format!("live-status {class}")>{text}</span> });
                     let predicted = predicted_time(&d).map(String::from);
                     let (scheduled, datetime) = (d.local_time.clone(), d.predicted_at.clone().unwrap_or(d.scheduled_at.clone()));
                     let (runs, status_name) = (d.runs(), d.status.as_str());
-                    let alert = d.alerts.first().map(|a| view! { <span class="alert-mark">"⚠ " {a.header.clone()}</span> });
+                    // The alert itself is above the list; a departure only points to it.
+                    let alerts = d.alerts.iter().map(|a| a.header.as_str()).collect::<Vec<_>>().join(" · ");
+                    let alert = (!alerts.is_empty()).then(|| view! { <span class="alert-mark" title=alerts>"⚠ Alert"</span> });
                     view! {
                         <li class="departure" class:not-running=!runs data-status=status_name>
                             <time class="departure-time" datetime=datetime>

@@ -249,6 +249,8 @@ pub enum DepartureStatus {
     Cancelled,
     /// The trip runs but does not stop here.
     Skipped,
+    /// A trip the timetable does not have, added by the real-time feed: its time is the feed's.
+    Added,
 }
 
 /// A service alert, in the language asked for when the feed has it.
@@ -272,6 +274,7 @@ impl DepartureStatus {
             Self::Early => "early",
             Self::Cancelled => "cancelled",
             Self::Skipped => "skipped",
+            Self::Added => "added",
         }
     }
 }

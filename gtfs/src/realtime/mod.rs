@@ -5,7 +5,8 @@
 //!
 //! - [`decode`]: bytes to a [`FeedMessage`], with a size cap.
 //! - [`Realtime`]: one message indexed by trip, with [`Realtime::predict`] for a scheduled
-//!   departure and [`Realtime::alerts`] for a stop, its routes and a trip.
+//!   departure, [`Realtime::added_calls`] for trips the timetable lacks, and
+//!   [`Realtime::alerts`] for a stop, its routes and a trip.
 //!
 //! The types in [`proto`] are generated from the official `gtfs-realtime.proto` (committed, so
 //! building needs no `protoc`; see `xtask/protogen`).
@@ -13,13 +14,16 @@
 #[allow(deprecated, clippy::all, missing_docs, unused_qualifications, rust_2018_idioms)]
 pub mod proto;
 
+mod added;
 mod alerts;
 mod predict;
 
+pub use added::AddedCall;
 pub use alerts::{AlertText, Applies};
 pub use predict::{Prediction, ScheduledStop, Status};
 pub use proto::FeedMessage;
 
+use added::AddedTrip;
 use predict::TripUpdates;
 use std::collections::HashMap;
 
@@ -47,6 +51,8 @@ pub struct Realtime {
     /// When the producer made the newest message, Unix seconds.
     pub produced_at: Option<i64>,
     trips: HashMap<String, Vec<TripUpdates>>,
+    /// Trips the timetable does not have.
+    added: Vec<AddedTrip>,
     alerts: Vec<proto::Alert>,
 }
 
@@ -59,8 +65,17 @@ impl Realtime {
             if let Some(update) = &entity.trip_update
                 && let Some(trip_id) = &update.trip.trip_id
             {
-                let updates = TripUpdates::new(update, produced_at);
-                self.trips.entry(trip_id.clone()).or_default().push(updates);
+                #[allow(deprecated)]
+                let added = matches!(
+                    update.trip.schedule_relationship(),
+                    proto::trip_descriptor::ScheduleRelationship::Added
+                        | proto::trip_descriptor::ScheduleRelationship::New
+                );
+                if added {
+                    self.added.extend(AddedTrip::new(update, produced_at));
+                } else {
+                    self.trips.entry(trip_id.clone()).or_default().push(TripUpdates::new(update, produced_at));
+                }
             }
             if let Some(alert) = &entity.alert {
                 self.alerts.push(alert.clone());

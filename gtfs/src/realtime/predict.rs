@@ -113,9 +113,9 @@ impl Realtime {
             TripRelationship::Canceled | TripRelationship::Deleted => {
                 return Some(Prediction::not_running(Status::Cancelled, trip.made_at));
             }
-            TripRelationship::Scheduled | TripRelationship::Added => {}
-            // Other kinds (unscheduled, replacement, duplicated, new) describe trips that are
-            // not this scheduled one.
+            TripRelationship::Scheduled => {}
+            // Other kinds (unscheduled, replacement, duplicated) describe trips that are not this
+            // scheduled one; added and new trips are kept apart (`added_calls`).
             _ => return None,
         }
         let own = trip.stops.iter().find(|u| match u.stop_sequence {

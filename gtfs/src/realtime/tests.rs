@@ -226,3 +226,28 @@ fn deleted_entities_are_left_out() {
     let rt = Realtime::from_message(&message(vec![entity]));
     assert!(rt.alerts(&Applies { stop_ids: &["s1"], ..Default::default() }, MADE, "en").is_empty());
 }
+
+#[test]
+fn an_added_trip_calls_where_its_updates_say_and_not_where_it_skips() {
+    let mut entity = updates(
+        trip(Some("20270115"), trip_descriptor::ScheduleRelationship::New),
+        vec![
+            StopTimeUpdate { stop_id: Some("A".into()), ..at(1, None, Some(T0 + 60)) },
+            StopTimeUpdate { stop_id: Some("B".into()), ..with_relationship(2, StopRel::Skipped) },
+            StopTimeUpdate { stop_id: Some("C".into()), ..at(3, Some(90), None) },
+            StopTimeUpdate { stop_id: Some("D".into()), ..at(4, None, Some(T0 + 900)) },
+        ],
+    );
+    let update = entity.trip_update.as_mut().unwrap();
+    update.trip.route_id = Some("r9".into());
+    update.trip_properties =
+        Some(proto::trip_update::TripProperties { trip_headsign: Some("Special".into()), ..Default::default() });
+    let rt = Realtime::from_message(&message(vec![entity]));
+    let calls = rt.added_calls(&["A", "B", "C", "D"], T0, T0 + 3600);
+    let at: Vec<(&str, i64)> = calls.iter().map(|c| (c.stop_id.as_str(), c.time)).collect();
+    assert_eq!(at, [("A", T0 + 60), ("D", T0 + 900)], "a skip and a bare delay give no call");
+    assert_eq!((calls[0].route_id.as_deref(), calls[0].headsign.as_deref()), (Some("r9"), Some("Special")));
+    assert_eq!(calls[0].made_at, Some(MADE));
+    assert!(rt.added_calls(&["A"], T0 + 61, T0 + 3600).is_empty(), "gone before the window");
+    assert_eq!(rt.predict(&stop(1), |_, _| None), None, "an added trip is no scheduled one");
+}

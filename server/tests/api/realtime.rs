@@ -1,6 +1,6 @@
 //! Live arrivals end to end: a real Caltrain import, a loopback GTFS Realtime server that the
-//! real `bmw` polls (messages built here: delays, a cancellation, a skipped stop, alerts, a
-//! stale timestamp, garbage, an oversized message), and what the API, the stop page (rendered
+//! real `bmw` polls (messages built here: delays, a cancellation, a skipped stop, an added trip,
+//! alerts, a stale timestamp, garbage, an oversized message), and what the API, the stop page (rendered
 //! on the server, as a browser without JavaScript gets it) and MyBM show for each.
 
 use crate::helpers::*;
@@ -151,7 +151,7 @@ async fn get_json(client: &reqwest::Client, url: String) -> Value {
 }
 
 async fn board(app: &TestApp, at: &str) -> Value {
-    let path = format!("/api/stops/{STATION}/departures?at={}&limit=6", at.replace('+', "%2B"));
+    let path = format!("/api/stops/{STATION}/departures?at={}&limit=10", at.replace('+', "%2B"));
     get_json(&app.bare(), app.url(&path)).await
 }
 
@@ -179,7 +179,7 @@ fn unix(departure: &Value) -> i64 {
 
 #[tokio::test]
 async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_page_and_mybm() {
-    use trip_descriptor::ScheduleRelationship::{Canceled, Scheduled};
+    use trip_descriptor::ScheduleRelationship::{Canceled, New, Scheduled};
     use trip_update::stop_time_update::ScheduleRelationship::{Scheduled as Runs, Skipped};
     let (source, url) = source_server().await;
     let dir = tempfile::tempdir().unwrap();
@@ -197,7 +197,7 @@ async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_
     let scheduled = board(&app, AT).await;
     let trips: Vec<String> =
         scheduled["departures"].as_array().unwrap().iter().map(|d| d["trip_id"].as_str().unwrap().into()).collect();
-    assert_eq!(trips.len(), 6, "{scheduled}");
+    assert_eq!(trips.len(), 10, "{scheduled}");
     assert!(scheduled["departures"].as_array().unwrap().iter().all(|d| d["status"] == "scheduled"));
     // A trip due at 07:4x that will run 20 minutes late: a board at 08:00 must still show it.
     let before = board(&app, "2026-11-23T07:30:00-08:00").await;
@@ -246,6 +246,13 @@ async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_
     let cl = call_here(&calls(&app, late_trip).await, &late_one);
     entities.push(update(late_trip, Scheduled, vec![at_stop((cl.0, &cl.1), Some(late_delay), None, Runs)]));
     let route0 = d0["route"]["id"].as_str().unwrap().trim_start_matches("caltrain:").to_string();
+    // A trip the timetable lacks, on d0's route, from d0's platform two minutes after it.
+    let mut extra = update("extra-1", New, vec![at_stop((1, &c0.1), None, Some(unix(d0) + 120), Runs)]);
+    let extra_update = extra.trip_update.as_mut().unwrap();
+    extra_update.trip.route_id = Some(route0.clone());
+    extra_update.trip_properties =
+        Some(trip_update::TripProperties { trip_headsign: Some("Special event train".into()), ..Default::default() });
+    entities.push(extra);
     let (t, hour) = (now(), 3600);
     let route_alert = EntitySelector { route_id: Some(route0.clone()), ..Default::default() };
     entities.push(alert(
@@ -284,6 +291,9 @@ async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_
         Some(i64::from(late_delay)),
         "a late trip due before 08:00 is still on the board"
     );
+    let added = departure(&body, "extra-1");
+    assert_eq!((added["status"].as_str(), added["headsign"].as_str()), (Some("added"), Some("Special event train")));
+    assert_eq!((added["unix"].as_i64(), &added["route"]["id"]), (Some(unix(d0) + 120), &d0["route"]["id"]));
     let leaves: Vec<i64> = body["departures"]
         .as_array()
         .unwrap()
@@ -348,6 +358,8 @@ async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_
     let leave = row["departures"].as_array().unwrap().iter().find(|d| d["trip_id"] == trips[0].as_str()).unwrap();
     assert_eq!(leave["leave_at_unix"].as_i64(), Some(unix(d0) + 420 - 300), "leave by the predicted time");
     assert!(row["alerts"].as_array().unwrap().iter().any(|a| a["header"] == "Elevator <out> of service"));
+    let extra = row["departures"].as_array().unwrap().iter().find(|d| d["trip_id"] == "extra-1");
+    assert_eq!(extra.map(|d| &d["status"]), Some(&json!("added")), "MyBM shows the added trip too");
     let html = client.get(app.url("/mybm?at=2026-11-23T16:00:00Z")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("min late") && html.contains("Live times, updated"), "MyBM shows the live times");
 

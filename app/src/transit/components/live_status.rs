@@ -14,6 +14,7 @@ pub fn status_label(d: &Departure) -> Option<(&'static str, String)> {
         DepartureStatus::Early => ("early", format!("{} min early", minutes())),
         DepartureStatus::Cancelled => ("cancelled", "cancelled".to_string()),
         DepartureStatus::Skipped => ("skipped", "skips this stop".to_string()),
+        DepartureStatus::Added => ("added", "extra trip".to_string()),
     })
 }
 

@@ -63,6 +63,16 @@ pub(super) fn calendar_from_rows(
     Ok(calendar)
 }
 
+/// A platform is named by its code, or else by what its own name adds to its station's
+/// ("Millbrae Caltrain Northbound" at "Millbrae": "Caltrain Northbound").
+pub(super) fn platform_label(stop: &StopRow, station: Option<&str>) -> Option<String> {
+    stop.platform_code.clone().or_else(|| {
+        let (name, station) = (stop.name.as_deref()?, station?);
+        let rest = name.strip_prefix(station).unwrap_or(name).trim_matches([' ', '-', '–']);
+        (!rest.is_empty() && rest != station).then(|| rest.to_string())
+    })
+}
+
 /// The departures found for several boards, with their trips and routes read once for all.
 pub(super) async fn departures(
     conn: &mut SqliteConnection,
@@ -91,13 +101,7 @@ pub(super) async fn departures(
         };
         let route = routes.get(&trip.route_idx).cloned().ok_or_else(|| AppError::internal("trip of unknown route"))?;
         let local = d.at.to_zoned(timetable.zone.clone());
-        // A platform is named by its code, or else by what its own name adds to its station's
-        // ("Millbrae Caltrain Northbound" at "Millbrae": "Caltrain Northbound").
-        let platform = stop.platform_code.clone().or_else(|| {
-            let (name, parent) = (stop.name.as_deref()?, parent_name(stop)?);
-            let rest = name.strip_prefix(parent.as_str()).unwrap_or(name).trim_matches([' ', '-', '–']);
-            (!rest.is_empty() && rest != parent).then(|| rest.to_string())
-        });
+        let platform = platform_label(stop, parent_name(stop).as_deref());
         Ok(Departure {
             scheduled_at: gtfs::time::rfc3339(d.at, &timetable.zone),
             unix: d.at.as_second(),

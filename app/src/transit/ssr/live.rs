@@ -2,10 +2,11 @@
 //! fetched them, laid over the departures the timetable gives. The timetable's boards are
 //! cached per minute; this overlay is applied on every request, so a new message shows at once.
 
-use super::store;
+use super::convert::{platform_label, route_summary};
+use super::store::{self, ActiveFeed, StopRow};
 use crate::error::AppError;
-use crate::transit::model::{Departure, DepartureStatus, Live, LiveState, ServiceAlert};
-use gtfs::realtime::{AlertText, Applies, Prediction, Realtime, ScheduledStop, Status};
+use crate::transit::model::{Departure, DepartureStatus, Live, LiveState, RouteSummary, ServiceAlert, StopId};
+use gtfs::realtime::{AddedCall, AlertText, Applies, Prediction, Realtime, ScheduledStop, Status};
 use jiff::tz::TimeZone;
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
@@ -15,6 +16,8 @@ use std::time::Duration;
 /// A late trip is looked for this far before the moment asked about: a bus due 20 minutes ago
 /// that runs 25 minutes late still leaves in 5.
 pub const LATE_LOOKBACK_SECS: i64 = 30 * 60;
+/// Added trips are shown this far ahead (the boards' first horizon).
+const ADDED_HORIZON_SECS: i64 = 3 * 3600;
 
 /// The newest real-time data of every feed that has a source.
 pub struct LiveFeeds {
@@ -114,6 +117,71 @@ impl Overlay<'_> {
             departure.alerts = own.into_iter().filter(|a| !general.contains(a)).map(service_alert).collect();
         }
         Ok(())
+    }
+
+    /// The trips the timetable lacks that the feed added, leaving `stops` in the three hours from
+    /// `at`, as departures.
+    pub async fn added(
+        &self,
+        db: &mut SqliteConnection,
+        feed: &ActiveFeed,
+        stops: &[&StopRow],
+        at: i64,
+    ) -> Result<Vec<Departure>, AppError> {
+        let ids: Vec<&str> = stops.iter().map(|s| s.stop_id.as_str()).collect();
+        let calls: Vec<AddedCall> = self
+            .feed
+            .realtime
+            .added_calls(&ids, at, at + ADDED_HORIZON_SECS)
+            .into_iter()
+            .filter(|c| c.made_at.is_some_and(|made| self.now - made <= self.max_age_secs))
+            .collect();
+        if calls.is_empty() {
+            return Ok(vec![]);
+        }
+        let route_ids: Vec<&str> = calls.iter().filter_map(|c| c.route_id.as_deref()).collect();
+        let routes: HashMap<String, RouteSummary> = store::routes_by_ids(db, feed.version, &route_ids)
+            .await?
+            .iter()
+            .map(|row| (row.route_id.clone(), route_summary(&feed.name, row)))
+            .collect();
+        let station =
+            |stop: &StopRow| stops.iter().find(|s| Some(s.idx) == stop.parent_idx).and_then(|s| s.name.clone());
+        let rfc3339 = |unix: i64| jiff::Timestamp::from_second(unix).ok().map(|at| gtfs::time::rfc3339(at, self.zone));
+        Ok(calls
+            .into_iter()
+            .filter_map(|call| {
+                // A trip of a route the feed does not know cannot be shown as one of its routes.
+                let route = routes.get(call.route_id.as_deref()?)?.clone();
+                let stop = stops.iter().find(|s| s.stop_id == call.stop_id)?;
+                let local = jiff::Timestamp::from_second(call.time).ok()?.to_zoned(self.zone.clone());
+                let service_date = call
+                    .start_date
+                    .as_deref()
+                    .and_then(|d| jiff::civil::Date::strptime("%Y%m%d", d).ok())
+                    .unwrap_or(local.date());
+                let at = rfc3339(call.time)?;
+                Some(Departure {
+                    scheduled_at: at.clone(),
+                    unix: call.time,
+                    local_time: local.strftime("%H:%M").to_string(),
+                    service_date: service_date.to_string(),
+                    headsign: call.headsign,
+                    trip_id: call.trip_id,
+                    stop_id: StopId::new(&feed.name, &stop.stop_id),
+                    platform: platform_label(stop, station(stop).as_deref()),
+                    exact: true,
+                    headway_secs: None,
+                    status: DepartureStatus::Added,
+                    predicted_at: Some(at),
+                    delay_s: None,
+                    prediction_made_at: call.made_at.and_then(rfc3339),
+                    alerts: vec![],
+                    stop_sequence: 0,
+                    route,
+                })
+            })
+            .collect())
     }
 
     /// The alerts about a stop (with its station or platforms), its routes and the trips shown.

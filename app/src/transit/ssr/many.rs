@@ -199,35 +199,39 @@ impl TransitService {
         }
         let Some(data) = data else { return Ok(()) };
         if data.realtime.trips() > 0 {
-            let earlier = at - jiff::SignedDuration::from_secs(LATE_LOOKBACK_SECS);
-            let minute = earlier.as_second().div_euclid(60);
-            let key = |i: usize, stop: &str| BoardKey {
-                version: feed.version,
-                stop: stop.to_string(),
-                routes: local_routes(wanted[i].routes, &feed.name),
-                limit,
-                minute,
-                lookback: true,
-            };
-            let mut missing = vec![];
-            for &(i, stop) in &items {
-                match self.cache.boards.get(&key(i, stop)) {
-                    Some(board) => add_late(out, i, &board.departures, at),
-                    None => missing.push((i, stop)),
+            let looked_back = self.looked_back(&mut *tx, feed, wanted, &items, (at, limit)).await?;
+            for (&(i, _), board) in items.iter().zip(looked_back) {
+                if let Some(out) = out[i].as_mut() {
+                    out.departures.extend(board.departures.iter().filter(|d| d.unix < at.as_second()).cloned());
                 }
-            }
-            let from = Timestamp::from_second(minute * 60).unwrap_or(earlier);
-            let found = self.compute(&mut *tx, feed, wanted, &missing, from, limit + LATE_EXTRA).await?;
-            for ((i, stop), departures) in missing.into_iter().zip(found) {
-                let board = Arc::new(MinuteBoard { departures: departures.unwrap_or_default(), complete: true });
-                self.cache.boards.insert(key(i, stop), board.clone());
-                add_late(out, i, &board.departures, at);
             }
         }
         let overlay = self.overlay(&data, &timetable.zone, language);
+        // Added trips are found by the stops' rows (a station: with its platforms); read them only
+        // when there are any.
+        let (stops, platforms) = match data.realtime.has_added() {
+            true => {
+                let ids: Vec<&str> = items.iter().map(|(_, stop)| *stop).collect();
+                let stops = store::stops_by_ids(&mut *tx, feed.version, &ids).await?;
+                let stations: Vec<i64> = stops.iter().filter(|s| s.location_type == 1).map(|s| s.idx).collect();
+                let platforms = store::children_of(&mut *tx, feed.version, &stations).await?;
+                (stops, platforms)
+            }
+            false => (vec![], vec![]),
+        };
         for &(i, stop) in &items {
             let Some(board) = out[i].as_mut() else { continue };
             overlay.apply(&mut *tx, feed.version, &mut board.departures).await?;
+            if let Some(row) = stops.iter().find(|s| s.stop_id == stop) {
+                let mut here: Vec<&StopRow> = platforms.iter().filter(|p| p.parent_idx == Some(row.idx)).collect();
+                here.push(row);
+                let added = overlay.added(&mut *tx, feed, &here, at.as_second()).await?;
+                // A stop narrowed to some routes shows only their added trips.
+                let routes = local_routes(wanted[i].routes, &feed.name);
+                board.departures.extend(added.into_iter().filter(|d| {
+                    routes.is_empty() || d.route.id.parts().is_some_and(|(_, r)| routes.iter().any(|w| w == r))
+                }));
+            }
             by_leaving_time(&mut board.departures, at.as_second(), limit);
             let mut routes: Vec<&str> =
                 board.departures.iter().filter_map(|d| d.route.id.parts()).map(|(_, r)| r).collect();
@@ -236,6 +240,45 @@ impl TransitService {
             board.alerts = overlay.board_alerts(&[stop], &routes, &board.departures);
         }
         Ok(())
+    }
+
+    /// For each of `items`, its board from [`LATE_LOOKBACK_SECS`] before `at` (from the start of
+    /// that minute, `limit` + [`LATE_EXTRA`] departures): where live data may find a trip that
+    /// was due before `at` and has not left. Cached like the other boards, so a stop's viewers
+    /// share one per minute.
+    pub(super) async fn looked_back(
+        &self,
+        tx: &mut SqliteConnection,
+        feed: &ActiveFeed,
+        wanted: &[Wanted<'_>],
+        items: &[(usize, &str)],
+        (at, limit): (Timestamp, usize),
+    ) -> Result<Vec<Arc<MinuteBoard>>, AppError> {
+        let earlier = at - jiff::SignedDuration::from_secs(LATE_LOOKBACK_SECS);
+        let minute = earlier.as_second().div_euclid(60);
+        let key = |i: usize, stop: &str| BoardKey {
+            version: feed.version,
+            stop: stop.to_string(),
+            routes: local_routes(wanted[i].routes, &feed.name),
+            limit,
+            minute,
+            lookback: true,
+        };
+        let mut boards: Vec<Option<Arc<MinuteBoard>>> =
+            items.iter().map(|&(i, stop)| self.cache.boards.get(&key(i, stop))).collect();
+        let missing: Vec<(usize, &str)> =
+            items.iter().zip(&boards).filter(|(_, board)| board.is_none()).map(|(item, _)| *item).collect();
+        let from = Timestamp::from_second(minute * 60).unwrap_or(earlier);
+        let mut found = self.compute(&mut *tx, feed, wanted, &missing, from, limit + LATE_EXTRA).await?.into_iter();
+        for (n, &(i, stop)) in items.iter().enumerate() {
+            if boards[n].is_none() {
+                let departures = found.next().flatten().unwrap_or_default();
+                let board = Arc::new(MinuteBoard { departures, complete: true });
+                self.cache.boards.insert(key(i, stop), board.clone());
+                boards[n] = Some(board);
+            }
+        }
+        Ok(boards.into_iter().flatten().collect())
     }
 
     /// The next `limit` departures at `at` for `items` (index into `wanted`, feed-local stop id)
@@ -288,14 +331,6 @@ impl TransitService {
             out[n] = Some(list);
         }
         Ok(out)
-    }
-}
-
-/// Adds to a board the departures of its look-back board that were due before `at`: with
-/// live data, a late one among them may still be ahead.
-fn add_late(out: &mut [Option<StopDepartures>], i: usize, looked_back: &[Departure], at: Timestamp) {
-    if let Some(board) = out[i].as_mut() {
-        board.departures.extend(looked_back.iter().filter(|d| d.unix < at.as_second()).cloned());
     }
 }
 

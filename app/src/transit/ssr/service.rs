@@ -5,7 +5,8 @@
 use super::board::{self, Timetable};
 use super::cache::TransitCache;
 use super::convert::{calendar_from_rows, departures, route_summary, stop_summary};
-use super::live::{LATE_LOOKBACK_SECS, LiveFeed, LiveFeeds, Overlay, by_leaving_time};
+use super::live::{LiveFeed, LiveFeeds, Overlay, by_leaving_time};
+use super::many::Wanted;
 use super::search;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
 use crate::error::AppError;
@@ -156,17 +157,16 @@ impl TransitService {
         let mut alerts = vec![];
         if let Some(data) = data {
             if data.realtime.trips() > 0 {
-                let earlier = at - jiff::SignedDuration::from_secs(LATE_LOOKBACK_SECS);
-                let found =
-                    board::next_departures(&mut tx, &feed, &timetable, &[board], earlier, limit + LATE_EXTRA).await?;
-                let before = super::convert::departures(&mut tx, &feed, &timetable, found, &stops)
-                    .await?
-                    .pop()
-                    .unwrap_or_default();
-                departures.extend(before.into_iter().filter(|d| d.unix < at.as_second()));
+                let wanted = [Wanted { stop: id, routes: &[] }];
+                let items = [(0, row.stop_id.as_str())];
+                for board in self.looked_back(&mut tx, &feed, &wanted, &items, (at, limit)).await? {
+                    departures.extend(board.departures.iter().filter(|d| d.unix < at.as_second()).cloned());
+                }
             }
             let overlay = self.overlay(&data, zone, language);
             overlay.apply(&mut tx, feed.version, &mut departures).await?;
+            let here: Vec<&StopRow> = stops.values().collect();
+            departures.extend(overlay.added(&mut tx, &feed, &here, at.as_second()).await?);
             by_leaving_time(&mut departures, at.as_second(), limit);
             let stop_ids: Vec<&str> =
                 stop_ids.iter().map(String::as_str).chain(row.parent_stop_id.as_deref()).collect();

@@ -144,6 +144,12 @@ pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
         .ok_or_else(|| format!("cannot read wrk output:\n{out}"))
 }
 
+/// Two seconds of load whose figures are thrown away: the first requests after an import or a
+/// start read a cold page cache and would be reported as the tail.
+pub fn warm_up(url: &str) -> Result<(), String> {
+    run_wrk(&["-t1", "-c4", "-d2s"], url, None).map(drop)
+}
+
 /// Latency percentiles at one connection (one request at a time), as wrk prints them.
 pub struct Latency {
     pub p50: String,

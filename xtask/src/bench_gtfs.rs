@@ -52,6 +52,7 @@ pub fn run() -> Result<(), String> {
     // A weekday morning inside the feed's dates, so the board is full.
     let departures_path = format!("/api/stops/bus_bk:{stop}/departures?at=2026-10-06T08:00:00-04:00");
     let departures = server.url(&departures_path);
+    bench::warm_up(&departures)?;
     let one_health = bench::latency(&server.url("/healthz"))?;
     let one_board = bench::latency(&departures)?;
     let health = bench::wrk(&server.url("/healthz"), None)?;

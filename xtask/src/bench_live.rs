@@ -42,6 +42,7 @@ pub fn measure(off: &Server, data: &Path, stop: &str, path: &str) -> Result<Vec<
     let live = Server::spawn(serve, LIVE_PORT)?;
     live.wait_until_healthy()?;
     wait_until_live(&live, path)?;
+    bench::warm_up(&live.url(path))?;
 
     let (mut off_p99, mut on_p99) = (vec![], vec![]);
     let mut rows = vec![];

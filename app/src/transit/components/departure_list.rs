@@ -50,7 +50,14 @@ pub fn DepartureList(departures: Vec<Departure>, now: Option<Signal<i64>>) -> im
                     let (runs, status_name) = (d.runs(), d.status.as_str());
                     // The alert itself is above the list; a departure only points to it.
                     let alerts = d.alerts.iter().map(|a| a.header.as_str()).collect::<Vec<_>>().join(" · ");
-                    let alert = (!alerts.is_empty()).then(|| view! { <span class="alert-mark" title=alerts>"⚠ Alert"</span> });
+                    let alert = (!alerts.is_empty()).then(|| {
+                        let title = alerts.clone();
+                        view! {
+                            <span class="alert-mark" title=title>
+                                "⚠ Alert"<span class="visually-hidden">": " {alerts}</span>
+                            </span>
+                        }
+                    });
                     view! {
                         <li class="departure" class:not-running=!runs data-status=status_name>
                             <time class="departure-time" datetime=datetime>

@@ -335,15 +335,8 @@ async fn live_predictions_cancellations_skips_and_alerts_reach_the_api_the_stop_
     // MyBM: when to leave follows the prediction.
     let client = app.browser();
     assert_eq!(app.sign_up(&client, "rider", PASSWORD).await.status(), StatusCode::CREATED);
-    let group: Value = client
-        .post(app.url("/api/bm-groups"))
-        .json(&json!({"name": "Work"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let group =
+        json_body(client.post(app.url("/api/bm-groups")).json(&json!({"name": "Work"})).send().await.unwrap()).await;
     let bookmark = json!({"stop_id": STATION, "walk_minutes": 5});
     let saved = client
         .post(app.url(&format!("/api/bm-groups/{}/bookmarks", group["id"])))

@@ -16,6 +16,8 @@ use std::time::Duration;
 /// A late trip is looked for this far before the moment asked about: a bus due 20 minutes ago
 /// that runs 25 minutes late still leaves in 5.
 pub const LATE_LOOKBACK_SECS: i64 = 30 * 60;
+/// Looking back for late trips, this many more departures are read than asked for.
+pub const LATE_EXTRA: usize = 20;
 /// Added trips are shown this far ahead (the boards' first horizon).
 const ADDED_HORIZON_SECS: i64 = 3 * 3600;
 
@@ -44,11 +46,6 @@ impl LiveFeeds {
         }
     }
 
-    /// No feed has a real-time source.
-    pub fn none() -> Self {
-        Self::new([], Duration::ZERO)
-    }
-
     /// Replaces the feed's data with `realtime`, fetched at `fetched_at` (Unix seconds).
     pub fn publish(&self, feed: &str, realtime: Realtime, fetched_at: i64) {
         let made_at = realtime.produced_at.unwrap_or(fetched_at);
@@ -62,8 +59,7 @@ impl LiveFeeds {
             return (Live::default(), None);
         }
         let data = self.feeds.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(feed).cloned();
-        let updated_at = data.as_ref().and_then(|d| jiff::Timestamp::from_second(d.made_at).ok());
-        let updated_at = updated_at.map(|at| gtfs::time::rfc3339(at, zone));
+        let updated_at = data.as_ref().and_then(|d| rfc3339(d.made_at, zone));
         match data {
             Some(data) if now - data.made_at <= self.max_age_secs => {
                 (Live { state: LiveState::Live, updated_at }, Some(data))
@@ -94,7 +90,7 @@ type Anchors = HashMap<(String, u32), i64>;
 impl Overlay<'_> {
     /// Sets each departure's prediction and alerts. A delay given only as an absolute time at an
     /// earlier stop is measured against that stop's schedule, read here for just those stops.
-    pub async fn apply(
+    async fn apply(
         &self,
         db: &mut SqliteConnection,
         version: i64,
@@ -119,9 +115,36 @@ impl Overlay<'_> {
         Ok(())
     }
 
+    /// Lays the live data over one board's `departures`: adds the `late` ones found by looking
+    /// back that were due before `at`, sets predictions and alerts, adds the trips the feed added
+    /// at `here` (a stop, with its platforms; only of `routes` unless that is empty), and keeps
+    /// the first `limit` in the order they will leave.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn lay_over(
+        &self,
+        db: &mut SqliteConnection,
+        feed: &ActiveFeed,
+        departures: &mut Vec<Departure>,
+        late: &[Departure],
+        here: &[&StopRow],
+        routes: &[String],
+        (at, limit): (i64, usize),
+    ) -> Result<(), AppError> {
+        departures.extend(late.iter().filter(|d| d.unix < at).cloned());
+        self.apply(&mut *db, feed.version, departures).await?;
+        let added = self.added(db, feed, here, at).await?;
+        departures.extend(
+            added.into_iter().filter(|d| {
+                routes.is_empty() || d.route.id.parts().is_some_and(|(_, r)| routes.iter().any(|w| w == r))
+            }),
+        );
+        by_leaving_time(departures, at, limit);
+        Ok(())
+    }
+
     /// The trips the timetable lacks that the feed added, leaving `stops` in the three hours from
     /// `at`, as departures.
-    pub async fn added(
+    async fn added(
         &self,
         db: &mut SqliteConnection,
         feed: &ActiveFeed,
@@ -147,7 +170,7 @@ impl Overlay<'_> {
             .collect();
         let station =
             |stop: &StopRow| stops.iter().find(|s| Some(s.idx) == stop.parent_idx).and_then(|s| s.name.clone());
-        let rfc3339 = |unix: i64| jiff::Timestamp::from_second(unix).ok().map(|at| gtfs::time::rfc3339(at, self.zone));
+        let rfc3339 = |unix: i64| rfc3339(unix, self.zone);
         Ok(calls
             .into_iter()
             .filter_map(|call| {
@@ -195,25 +218,18 @@ impl Overlay<'_> {
         if !self.feed.realtime.has_trip(&departure.trip_id) {
             return None;
         }
-        let date = departure.service_date.parse::<jiff::civil::Date>().ok()?;
-        let start_date = date.strftime("%Y%m%d").to_string();
-        let stop = ScheduledStop {
-            trip_id: &departure.trip_id,
-            start_date: &start_date,
-            stop_id: departure.stop_id.parts()?.1,
-            stop_sequence: departure.stop_sequence,
-            scheduled: departure.unix,
-        };
-        let scheduled_at = |seq: u32, _: Option<&str>| {
-            let secs = *anchors.get(&(departure.trip_id.clone(), seq))?;
-            Some(gtfs::time::instant(date, u32::try_from(secs).ok()?, self.zone).as_second())
-        };
-        let prediction = self.feed.realtime.predict(&stop, scheduled_at)?;
+        let prediction = as_scheduled(departure, |date, stop| {
+            let scheduled_at = |seq: u32, _: Option<&str>| {
+                let secs = *anchors.get(&(departure.trip_id.clone(), seq))?;
+                Some(gtfs::time::instant(date, u32::try_from(secs).ok()?, self.zone).as_second())
+            };
+            self.feed.realtime.predict(stop, scheduled_at)
+        })??;
         prediction.is_fresh(self.now, self.max_age_secs).then_some(prediction)
     }
 
     fn set(&self, departure: &mut Departure, prediction: Prediction) {
-        let rfc3339 = |unix: i64| jiff::Timestamp::from_second(unix).ok().map(|at| gtfs::time::rfc3339(at, self.zone));
+        let rfc3339 = |unix: i64| rfc3339(unix, self.zone);
         departure.status = match prediction.status {
             Status::OnTime => DepartureStatus::OnTime,
             Status::Late => DepartureStatus::Late,
@@ -236,21 +252,13 @@ impl Overlay<'_> {
     ) -> Result<Anchors, AppError> {
         let asked = std::cell::RefCell::new(vec![]);
         for departure in departures.iter().filter(|d| self.feed.realtime.has_trip(&d.trip_id)) {
-            let Some(date) = departure.service_date.parse::<jiff::civil::Date>().ok() else { continue };
-            let start_date = date.strftime("%Y%m%d").to_string();
-            let Some((_, stop_id)) = departure.stop_id.parts() else { continue };
-            let stop = ScheduledStop {
-                trip_id: &departure.trip_id,
-                start_date: &start_date,
-                stop_id,
-                stop_sequence: departure.stop_sequence,
-                scheduled: departure.unix,
-            };
-            self.feed.realtime.predict(&stop, |seq, stop_id| {
-                if let Some(stop_id) = stop_id {
-                    asked.borrow_mut().push((departure.trip_id.clone(), seq, stop_id.to_string()));
-                }
-                None
+            as_scheduled(departure, |_, stop| {
+                self.feed.realtime.predict(stop, |seq, stop_id| {
+                    if let Some(stop_id) = stop_id {
+                        asked.borrow_mut().push((departure.trip_id.clone(), seq, stop_id.to_string()));
+                    }
+                    None
+                })
             });
         }
         let mut anchors = Anchors::new();
@@ -263,6 +271,26 @@ impl Overlay<'_> {
     }
 }
 
+/// Unix seconds as RFC 3339 in `zone`.
+fn rfc3339(unix: i64, zone: &TimeZone) -> Option<String> {
+    jiff::Timestamp::from_second(unix).ok().map(|at| gtfs::time::rfc3339(at, zone))
+}
+
+/// A departure as the real-time feed's trip updates are keyed (its service day as `YYYYMMDD`),
+/// handed to `f` with the service day; `None` when its day or stop id cannot be read.
+fn as_scheduled<R>(departure: &Departure, f: impl FnOnce(jiff::civil::Date, &ScheduledStop<'_>) -> R) -> Option<R> {
+    let date = departure.service_date.parse::<jiff::civil::Date>().ok()?;
+    let start_date = date.strftime("%Y%m%d").to_string();
+    let stop = ScheduledStop {
+        trip_id: &departure.trip_id,
+        start_date: &start_date,
+        stop_id: departure.stop_id.parts()?.1,
+        stop_sequence: departure.stop_sequence,
+        scheduled: departure.unix,
+    };
+    Some(f(date, &stop))
+}
+
 /// An alert as pages show it. Its link is kept only when it is an http(s) URL: a feed's
 /// `javascript:` link must never become a link on our pages.
 fn service_alert(alert: AlertText) -> ServiceAlert {
@@ -272,7 +300,7 @@ fn service_alert(alert: AlertText) -> ServiceAlert {
 
 /// Puts departures in the order they will leave, and drops those gone before `at` (a late one
 /// found by looking back stays while its prediction is ahead).
-pub fn by_leaving_time(departures: &mut Vec<Departure>, at: i64, limit: usize) {
+fn by_leaving_time(departures: &mut Vec<Departure>, at: i64, limit: usize) {
     departures.retain(|d| d.leaves_unix() >= at);
     departures.sort_by_key(Departure::leaves_unix);
     departures.truncate(limit);

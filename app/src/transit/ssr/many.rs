@@ -6,8 +6,8 @@
 use super::board;
 use super::cache::{BOARD_SLACK, BoardKey, MinuteBoard, NameKey};
 use super::convert::{departures, route_summary, stop_summary};
-use super::live::{LATE_LOOKBACK_SECS, by_leaving_time};
-use super::service::{LATE_EXTRA, TransitService};
+use super::live::{LATE_EXTRA, LATE_LOOKBACK_SECS};
+use super::service::TransitService;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
 use crate::error::AppError;
 use crate::transit::model::{Departure, Live, RouteId, ServiceAlert, StopId};
@@ -198,14 +198,10 @@ impl TransitService {
             }
         }
         let Some(data) = data else { return Ok(()) };
-        if data.realtime.trips() > 0 {
-            let looked_back = self.looked_back(&mut *tx, feed, wanted, &items, (at, limit)).await?;
-            for (&(i, _), board) in items.iter().zip(looked_back) {
-                if let Some(out) = out[i].as_mut() {
-                    out.departures.extend(board.departures.iter().filter(|d| d.unix < at.as_second()).cloned());
-                }
-            }
-        }
+        let late = match data.realtime.trips() {
+            0 => vec![],
+            _ => self.looked_back(&mut *tx, feed, wanted, &items, (at, limit)).await?,
+        };
         let overlay = self.overlay(&data, &timetable.zone, language);
         // Added trips are found by the stops' rows (a station: with its platforms); read them only
         // when there are any.
@@ -219,20 +215,17 @@ impl TransitService {
             }
             false => (vec![], vec![]),
         };
-        for &(i, stop) in &items {
+        for (n, &(i, stop)) in items.iter().enumerate() {
             let Some(board) = out[i].as_mut() else { continue };
-            overlay.apply(&mut *tx, feed.version, &mut board.departures).await?;
+            let mut here: Vec<&StopRow> = vec![];
             if let Some(row) = stops.iter().find(|s| s.stop_id == stop) {
-                let mut here: Vec<&StopRow> = platforms.iter().filter(|p| p.parent_idx == Some(row.idx)).collect();
+                here.extend(platforms.iter().filter(|p| p.parent_idx == Some(row.idx)));
                 here.push(row);
-                let added = overlay.added(&mut *tx, feed, &here, at.as_second()).await?;
-                // A stop narrowed to some routes shows only their added trips.
-                let routes = local_routes(wanted[i].routes, &feed.name);
-                board.departures.extend(added.into_iter().filter(|d| {
-                    routes.is_empty() || d.route.id.parts().is_some_and(|(_, r)| routes.iter().any(|w| w == r))
-                }));
             }
-            by_leaving_time(&mut board.departures, at.as_second(), limit);
+            let late = late.get(n).map_or(&[][..], |board| &board.departures);
+            let routes = local_routes(wanted[i].routes, &feed.name);
+            let span = (at.as_second(), limit);
+            overlay.lay_over(&mut *tx, feed, &mut board.departures, late, &here, &routes, span).await?;
             let mut routes: Vec<&str> =
                 board.departures.iter().filter_map(|d| d.route.id.parts()).map(|(_, r)| r).collect();
             routes.sort_unstable();

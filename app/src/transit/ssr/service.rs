@@ -5,7 +5,7 @@
 use super::board::{self, Timetable};
 use super::cache::TransitCache;
 use super::convert::{calendar_from_rows, departures, route_summary, stop_summary};
-use super::live::{LiveFeed, LiveFeeds, Overlay, by_leaving_time};
+use super::live::{LiveFeed, LiveFeeds, Overlay};
 use super::many::Wanted;
 use super::search;
 use super::store::{self, ActiveFeed, BoardStops, StopRow};
@@ -26,8 +26,6 @@ const SEARCH_CANDIDATES: i64 = 300;
 /// Short queries that find too little are compared with every name (bounded: a city's worth).
 const FUZZY_SCAN_MAX_CHARS: usize = 12;
 const FUZZY_SCAN_MAX_STOPS: i64 = 50_000;
-/// Looking back for late trips, this many more departures are read than asked for.
-pub(super) const LATE_EXTRA: usize = 20;
 
 pub struct TransitService {
     pub(super) db: Db,
@@ -147,8 +145,7 @@ impl TransitService {
         let platforms = store::children(&mut tx, feed.version, row.idx).await?;
         stop_idxs.extend(platforms.iter().map(|p| p.idx));
         let board = BoardStops { stop_idxs, route_idxs: vec![] };
-        let found = board::next_departures(&mut tx, &feed, &timetable, std::slice::from_ref(&board), at, limit).await?;
-        let stop_ids: Vec<String> = std::iter::once(&row).chain(&platforms).map(|s| s.stop_id.clone()).collect();
+        let found = board::next_departures(&mut tx, &feed, &timetable, &[board], at, limit).await?;
         let mut stops: HashMap<i64, StopRow> = platforms.into_iter().map(|p| (p.idx, p)).collect();
         stops.insert(row.idx, row.clone());
         let mut departures = departures(&mut tx, &feed, &timetable, found, &stops).await?.pop().unwrap_or_default();
@@ -156,20 +153,20 @@ impl TransitService {
         let (live, data) = self.live.state(&feed.name, self.now().as_second(), zone);
         let mut alerts = vec![];
         if let Some(data) = data {
-            if data.realtime.trips() > 0 {
-                let wanted = [Wanted { stop: id, routes: &[] }];
-                let items = [(0, row.stop_id.as_str())];
-                for board in self.looked_back(&mut tx, &feed, &wanted, &items, (at, limit)).await? {
-                    departures.extend(board.departures.iter().filter(|d| d.unix < at.as_second()).cloned());
+            let late = match data.realtime.trips() {
+                0 => vec![],
+                _ => {
+                    let wanted = [Wanted { stop: id, routes: &[] }];
+                    let items = [(0, row.stop_id.as_str())];
+                    self.looked_back(&mut tx, &feed, &wanted, &items, (at, limit)).await?
                 }
-            }
+            };
+            let late = late.first().map_or(&[][..], |board| &board.departures);
             let overlay = self.overlay(&data, zone, language);
-            overlay.apply(&mut tx, feed.version, &mut departures).await?;
             let here: Vec<&StopRow> = stops.values().collect();
-            departures.extend(overlay.added(&mut tx, &feed, &here, at.as_second()).await?);
-            by_leaving_time(&mut departures, at.as_second(), limit);
+            overlay.lay_over(&mut tx, &feed, &mut departures, late, &here, &[], (at.as_second(), limit)).await?;
             let stop_ids: Vec<&str> =
-                stop_ids.iter().map(String::as_str).chain(row.parent_stop_id.as_deref()).collect();
+                here.iter().map(|s| s.stop_id.as_str()).chain(row.parent_stop_id.as_deref()).collect();
             let route_ids: Vec<&str> = detail.routes.iter().filter_map(|r| r.id.parts()).map(|(_, r)| r).collect();
             alerts = overlay.board_alerts(&stop_ids, &route_ids, &departures);
         }

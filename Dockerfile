@@ -1,4 +1,5 @@
-# One image: the bmw binary, the built site and Leptos.toml. Listens on 8080, data in /data.
+# One image: the bmw binary (with the hash.txt naming its bundles), the built site and
+# Leptos.toml. Listens on 8080, data in /data.
 #   docker build -t bmw .
 #   docker run -p 8080:8080 -v bmw-data:/data -e BMW_PUBLIC_ORIGIN=https://bmw.example.com bmw
 # BMW_PUBLIC_ORIGIN must be the origin browsers use: it sets the cookie attributes and is the

@@ -17,7 +17,6 @@ use leptos_router::{SsrMode, path};
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/bmw.css"/>
         // The route badges' colours, from the imported feeds.
         <Stylesheet id="route-colors" href="/transit/colors.css"/>
         <Title formatter=|page: String| if page.is_empty() { "BMW · Bus Metro Walk".to_string() } else { format!("{page} · BMW") }/>

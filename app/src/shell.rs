@@ -2,7 +2,7 @@
 
 use crate::routes::App;
 use leptos::prelude::*;
-use leptos_meta::MetaTags;
+use leptos_meta::{HashedStylesheet, MetaTags};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The browser learns where the API is, and whether the pages' server can see the session.
@@ -22,6 +22,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {api_origin.map(|origin| view! { <meta name="bmw-api-origin" content=origin/> })}
                 {cross_site.then(|| view! { <meta name="bmw-cross-site" content="true"/> })}
+                // The release build's file name carries a hash of its content (see the
+                // server's `assets`); rendered here as only the server knows it.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

@@ -34,3 +34,22 @@ test('a hydrated sign-in goes through fetch and lands on the account page', asyn
   await expect(page.getByTestId('account-username')).toHaveText(username);
   expect(documentPosts, 'the wasm app handled the form').toEqual([]);
 });
+
+test('the bundles have hashed names, travel compressed and are cached for good', async ({ page }) => {
+  const bundles: { url: string; encoding?: string; cache?: string }[] = [];
+  page.on('response', (res) => {
+    if (/\/pkg\/bmw\.[^/]+$/.test(res.url())) {
+      const headers = res.headers();
+      bundles.push({ url: res.url(), encoding: headers['content-encoding'], cache: headers['cache-control'] });
+    }
+  });
+  await page.goto('/');
+  await expect(page.locator('[data-hydrated="true"]')).toBeAttached();
+  const kinds = bundles.map((b) => b.url.split('.').pop()).sort();
+  expect(kinds, 'the page loaded the three bundles').toEqual(['css', 'js', 'wasm']);
+  for (const bundle of bundles) {
+    expect(bundle.url, 'a content hash in the name').toMatch(/\/pkg\/bmw\.[A-Za-z0-9_-]{8,}\.(css|js|wasm)$/);
+    expect(['br', 'gzip'], `${bundle.url} precompressed`).toContain(bundle.encoding);
+    expect(bundle.cache, bundle.url).toBe('public, max-age=31536000, immutable');
+  }
+});

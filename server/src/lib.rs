@@ -4,6 +4,7 @@
 //! A request goes in at `main.rs` → [`startup`] (router and layers) → the feature's handler
 //! (`rest/<feature>.rs`, or the Leptos app's server functions and pages).
 
+pub mod assets;
 pub mod config;
 pub mod data_dir;
 pub mod db;

@@ -1,6 +1,7 @@
 //! Builds the application from a [`Config`]: data directory, database, services, router,
 //! listener. `main` and the tests both go through here, so the tests exercise what ships.
 
+use crate::assets::HashedAssets;
 use crate::config::{Config, ConfigError, Origin, Role};
 use crate::data_dir::{DataDir, InitLock, jwt_secret};
 use crate::feeds::live::Poller;
@@ -9,7 +10,7 @@ use crate::middleware::{
     api_role, body_limit, cookie_screen, cors, csrf, form_error_seal, forwarded, security_headers, server_fn_status,
     session,
 };
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::{db, rest, tls};
 use app::App;
 use app::auth::ssr::service::{AuthService, Lifetimes, Limits};
@@ -107,6 +108,7 @@ impl Application {
         if let Some(root) = &http.site_root {
             leptos_options.site_root = root.display().to_string().into();
         }
+        let assets = HashedAssets::resolve(&mut leptos_options, http.hash_file.as_deref())?;
         let refresher = (!config.transit.feeds.is_empty()).then(|| Refresher {
             catalog: catalog.clone(),
             feeds: config.transit.feeds.clone(),
@@ -125,7 +127,7 @@ impl Application {
         // On the API's origin, which is another one when split.
         let document_url = format!("{}/api/openapi.json", policy.client_api_origin().unwrap_or_default());
         let api_document = app::api_docs::ssr::Document::new(&rest::DOCUMENT, document_url);
-        let state = AppState {
+        let state = AppState::new(Services {
             leptos_options,
             auth: Arc::new(AuthService::new(pool.clone(), tokens, lifetimes, limits, clock.clone())),
             bookmarks: Arc::new(BookmarksService::new(pool, transit.clone(), clock.clone())),
@@ -134,7 +136,8 @@ impl Application {
             error_seal: Arc::new(ErrorSeal::new(&secret)),
             clock,
             api_document,
-        };
+            assets,
+        });
         let redirect = match config.tls.http_redirect_addr {
             Some(addr) => Some((
                 TcpListener::bind(addr).await.map_err(|e| StartupError::Bind(addr, e))?,
@@ -363,10 +366,7 @@ fn router(state: AppState, role: Role, proxies: Arc<forwarded::TrustedProxies>) 
             provide_request_nonce();
         }
     };
-    let mut router = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(readiness))
-        .route("/transit/colors.css", get(rest::route_colors));
+    let mut router = Router::new().route("/transit/colors.css", get(rest::route_colors));
     if role != Role::Web {
         router = router.merge(rest::routes());
     }
@@ -380,7 +380,7 @@ fn router(state: AppState, role: Role, proxies: Arc<forwarded::TrustedProxies>) 
     } else {
         router.fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
     };
-    router
+    let app = router
         .layer(axum::middleware::from_fn(server_fn_status::server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(state.error_seal.clone(), form_error_seal::seal_form_errors))
         .layer(CookieManagerLayer::new())
@@ -389,7 +389,13 @@ fn router(state: AppState, role: Role, proxies: Arc<forwarded::TrustedProxies>) 
         .layer(axum::middleware::from_fn_with_state(policy.clone(), csrf::csrf_guard))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit::BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(body_limit::refuse_large_bodies))
-        .layer(cors::cors(&policy))
+        .layer(cors::cors(&policy));
+    // The probes carry no cookies, bodies or cross-origin calls: of the layers above they would
+    // only pay for the clones tower makes of each on every request (a third of `/healthz`).
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness))
+        .merge(app)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers::security_headers))
         // First of all: who the client is, through trusted proxies (throttles, sessions, logs).
         .layer(axum::middleware::from_fn_with_state(proxies, forwarded::resolve_client))

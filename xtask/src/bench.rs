@@ -8,19 +8,38 @@
 use crate::dist::{self, Image, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const PORT: u16 = 3200;
 const FLOOR_PORT: u16 = 3201;
+
+/// How long each load lasts: 10 s, or 3 s with `--quick` (for a figure while working; the
+/// noise grows, so compare ratios of full runs).
+static SECONDS: AtomicU64 = AtomicU64::new(10);
+
+pub fn quick() {
+    SECONDS.store(3, Ordering::Relaxed);
+}
+
+fn duration() -> String {
+    format!("-d{}s", SECONDS.load(Ordering::Relaxed))
+}
 
 pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Release)?;
     dist::build()?;
     setup::ensure_programs(&[("wrk", "wrk"), ("curl", "curl"), ("gzip", "gzip")])?;
-    let pkg = root().join("target/dist/site/pkg");
     let mut report = vec!["# Benchmark run".to_string(), String::new()];
-    for file in ["bmw.wasm", "bmw.js", "bmw.css"] {
-        let (raw, gz) = sizes(&pkg.join(file));
-        report.push(format!("- {file}: {} KiB raw, {} KiB gzip", raw / 1024, gz / 1024));
+    for kind in ["wasm", "js", "css"] {
+        let file = dist::bundle(kind)?;
+        let kib = |path: PathBuf| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
+        report.push(format!(
+            "- bmw.{kind}: {} KiB raw; as served, {} KiB brotli, {} KiB gzip",
+            kib(file.clone()),
+            kib(file.with_extension(format!("{kind}.br"))),
+            kib(file.with_extension(format!("{kind}.gz"))),
+        ));
     }
     report.push(wasm_opt_effect()?);
     let image = Image::from_dockerfile()?;
@@ -49,7 +68,8 @@ pub fn run() -> Result<(), String> {
     }
     report.push(String::new());
     report.push(format!(
-        "wrk -t1 -c32 -d10s on loopback, {} cores shared by server and load generator.",
+        "wrk -t1 -c32 {} on loopback, {} cores shared by server and load generator.",
+        duration(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     ));
     let text = report.join("\n");
@@ -95,7 +115,7 @@ fn wasm_opt_effect() -> Result<String, String> {
         .arg(raw_wasm.display().to_string())
         .run()?;
     let (plain_raw, plain_gz) = sizes(&out.join("bmw_bg.wasm"));
-    let (opt_raw, opt_gz) = sizes(&root().join("target/dist/site/pkg/bmw.wasm"));
+    let (opt_raw, opt_gz) = sizes(&dist::bundle("wasm")?);
     let ratio = |a: u64, b: u64| a as f64 / b.max(1) as f64;
     Ok(format!(
         "- wasm-opt: {plain_raw} → {opt_raw} bytes raw ({:.2}×), {plain_gz} → {opt_gz} bytes gzip ({:.2}×)",
@@ -137,7 +157,7 @@ fn run_wrk(flags: &[&str], url: &str, header: Option<&str>) -> Result<String, St
 }
 
 pub fn wrk(url: &str, header: Option<&str>) -> Result<f64, String> {
-    let out = run_wrk(&["-t1", "-c32", "-d10s"], url, header)?;
+    let out = run_wrk(&["-t1", "-c32", &duration()], url, header)?;
     out.lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())
@@ -161,7 +181,7 @@ pub fn latency(url: &str) -> Result<Latency, String> {
 }
 
 pub fn latency_with(url: &str, header: Option<&str>) -> Result<Latency, String> {
-    let out = run_wrk(&["-t1", "-c1", "-d10s", "--latency"], url, header)?;
+    let out = run_wrk(&["-t1", "-c1", &duration(), "--latency"], url, header)?;
     let percentile = |p: &str| {
         out.lines()
             .find_map(|l| l.trim().strip_prefix(p).map(|v| v.trim().to_string()))

@@ -31,18 +31,41 @@ pub fn dist(args: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
-/// Builds in release mode and assembles target/dist: `bmw`, `site/`, `Leptos.toml`, which is
-/// what the Dockerfile copies to /app.
+/// Where the release build writes its site: apart from the dev build's `target/site`, whose
+/// unhashed names `cargo leptos watch` serves.
+const RELEASE_SITE: &str = "target/site-release";
+
+/// What cargo-leptos is given for a release build: hashed names, the release site.
+pub fn release_build_env() -> Vec<(&'static str, String)> {
+    vec![("LEPTOS_HASH_FILES", "true".into()), ("LEPTOS_SITE_ROOT", RELEASE_SITE.into())]
+}
+
+/// Builds in release mode and assembles target/dist: `bmw` with its `hash.txt`, `site/` and
+/// `Leptos.toml`, which is what the Dockerfile copies to /app. The wasm, JS and CSS bundles
+/// get content hashes in their names (served as immutable) and every file of the site a
+/// brotli and a gzip copy beside it (served to browsers that accept them).
 pub fn build() -> Result<PathBuf, String> {
-    Cmd::new("cargo").args(["leptos", "build", "--release"]).run()?;
+    Cmd::new("cargo").args(["leptos", "build", "--release", "--precompress"]).envs(release_build_env()).run()?;
     let dist = root().join("target/dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     copy(&root().join("target/release/bmw"), &dist.join("bmw"))?;
+    copy(&root().join("target/release/hash.txt"), &dist.join("hash.txt"))?;
     copy(&root().join("Leptos.toml"), &dist.join("Leptos.toml"))?;
-    copy_dir(&root().join("target/site"), &dist.join("site"))?;
+    copy_dir(&root().join(RELEASE_SITE), &dist.join("site"))?;
     println!("xtask: runtime tree in {}", dist.display());
     Ok(dist)
+}
+
+/// The shipped bundle of `kind` (wasm, js or css) in target/dist, under its hashed name.
+pub fn bundle(kind: &str) -> Result<PathBuf, String> {
+    let hashes = root().join("target/dist/hash.txt");
+    let text = std::fs::read_to_string(&hashes).map_err(|e| format!("cannot read {}: {e}", hashes.display()))?;
+    let hash = text
+        .lines()
+        .find_map(|line| line.split_once(':').filter(|(k, _)| k.trim() == kind).map(|(_, h)| h.trim().to_string()))
+        .ok_or_else(|| format!("{} names no {kind} bundle", hashes.display()))?;
+    Ok(root().join(format!("target/dist/site/pkg/bmw.{hash}.{kind}")))
 }
 
 /// The browser smoke suite (end2end/release.config.ts) against the runtime tree: one container

@@ -9,8 +9,9 @@
 //!   cargo xtask fuzz [N]           schemathesis against the REST API's OpenAPI document, N examples
 //!                                  per operation (25 by default; `test` runs it too)
 //!   cargo xtask dist               release build + the container's runtime tree, smoke-tested in Chromium
-//!   cargo xtask bench              release build + load figures (see docs/benchmarks.md)
-//!   cargo xtask bench gtfs         importing New York's Brooklyn bus feed, against node-gtfs; departures
+//!   cargo xtask bench [--quick]    release build + load figures (see docs/benchmarks.md); --quick
+//!                                  measures 3 s instead of 10 s each
+//!   cargo xtask bench gtfs [--quick] importing New York's Brooklyn bus feed, against node-gtfs; departures
 //!   cargo xtask feeds [WHICH]      fetch the real GTFS feeds into target/feeds: caltrain, cairns, nyc
 //!                                  (New York subway and Brooklyn bus) or all (the default)
 
@@ -33,7 +34,7 @@ use shell::{Cmd, root};
 use std::process::ExitCode;
 
 pub const USAGE: &str = "usage: cargo xtask <run [--release] [--split] [--feed caltrain|nyc] | test [rust|e2e] | lint | setup | fuzz [N] | dist [--no-smoke] \
-    | bench [gtfs] | feeds [caltrain|cairns|nyc|all]>";
+    | bench [gtfs] [--quick] | feeds [caltrain|cairns|nyc|all]>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +45,15 @@ fn main() -> ExitCode {
         ["setup"] => setup::ensure(setup::Purpose::Test),
         ["lint"] => setup::ensure(setup::Purpose::Run).and_then(|()| lint::run()),
         ["bench"] => bench::run(),
+        ["bench", "--quick"] => {
+            bench::quick();
+            bench::run()
+        }
         ["bench", "gtfs"] => bench_gtfs::run(),
+        ["bench", "gtfs", "--quick"] => {
+            bench::quick();
+            bench_gtfs::run()
+        }
         ["fuzz", rest @ ..] => fuzz_only(rest),
         ["dist", rest @ ..] => dist::dist(rest),
         ["feeds", rest @ ..] => feeds::prefetch(rest),
@@ -103,7 +112,8 @@ fn run(args: &[&str]) -> Result<(), String> {
     }
     let mut serve = Cmd::new("cargo").args(["leptos", "serve"]).env("BMW_FEEDS", &feeds);
     if release {
-        serve = serve.arg("--release");
+        // As `dist` builds it: hashed, precompressed bundles in the release site.
+        serve = serve.args(["--release", "--precompress"]).envs(dist::release_build_env());
     }
     println!("xtask: serving on http://127.0.0.1:3000 (Ctrl-C stops it; data in ./data; feeds {feeds})");
     serve.run()

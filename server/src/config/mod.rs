@@ -67,6 +67,8 @@ pub struct HttpConfig {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub role: Role,
     pub site_root: Option<PathBuf>,
+    /// See `HttpSettings::hash_file`; `None`: the default, next to the binary.
+    pub hash_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -320,6 +322,7 @@ fn resolve(s: Settings, secrets: Secrets) -> Result<Config, ConfigError> {
             trusted_proxies,
             role,
             site_root: s.http.site_root,
+            hash_file: s.http.hash_file,
         },
         storage: StorageConfig { data_dir, database_url, transit_database_url },
         auth: AuthConfig {

@@ -80,6 +80,12 @@ pub struct HttpSettings {
     /// Where the built site (wasm, JS, CSS, assets) is [default: target/site, or as cargo-leptos sets it]
     #[arg(long, env = "LEPTOS_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,
+
+    /// The release build's file of asset hashes, relative to the binary's directory. When it
+    /// exists, pages link the hashed names of the wasm, JS and CSS files, which are then served
+    /// as immutable [default: hash.txt]
+    #[arg(long, env = "LEPTOS_HASH_FILE_NAME", global = true)]
+    pub hash_file: Option<PathBuf>,
 }
 
 /// Where data lives.

@@ -3,7 +3,7 @@
 use crate::state::AppState;
 use app::ssr::web_policy::csp::{self, CspNonce};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -11,7 +11,8 @@ use axum::response::Response;
 /// and sets the policy, nosniff, referrer policy, framing, HSTS and caching headers.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
-    let nonce = CspNonce::new();
+    let hashed_bundle = state.assets.is_immutable(req.uri().path());
+    let nonce = CspNonce::default();
     req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
     let is_page = res
@@ -20,10 +21,16 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("text/html"));
     let csp = if is_page {
-        csp::page_policy(&nonce.0, &state.leptos_options, state.policy.client_api_origin().as_deref())
+        HeaderValue::from_str(&csp::page_policy(
+            nonce.value(),
+            &state.leptos_options,
+            state.policy.client_api_origin().as_deref(),
+        ))
+        .ok()
     } else {
-        csp::default_policy()
+        Some(HeaderValue::from_static(csp::default_policy()))
     };
+    let immutable = hashed_bundle && res.status() == StatusCode::OK;
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
@@ -37,7 +44,7 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
         "permissions-policy",
         HeaderValue::from_static("geolocation=(self), camera=(), microphone=(), payment=(), usb=()"),
     );
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    if let Some(value) = csp {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     // Users reach us over https (built-in TLS or a proxy): tell browsers to keep it that way.
@@ -50,6 +57,9 @@ pub async fn security_headers(State(state): State<AppState>, mut req: Request, n
     // cache, back/forward cache or shared cache keeps them. Static files stay cacheable.
     if is_api || is_page || headers.contains_key(header::SET_COOKIE) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if immutable {
+        // A hashed bundle: a new build has new names, so this content never changes.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
     }
     res
 }

@@ -152,5 +152,80 @@ async fn health_and_readiness_answer() {
         let res = app.bare().get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(res.text().await.unwrap(), body);
+        // They sit before the CSRF guard, and take nothing but GET.
+        let post = app.bare().post(app.url(path)).header("origin", "https://evil.test").send().await.unwrap();
+        assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
     }
+}
+
+/// A release build's hash file: pages link the hashed bundles, which are served precompressed
+/// to browsers that accept it and cached for good; other files keep their usual caching.
+#[tokio::test]
+async fn hashed_bundles_are_linked_compressed_and_immutable() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (name, body) in [("bmw.H4sh-wasm.wasm", "wasm"), ("bmw.H4sh_js.js", "js"), ("bmw.H4shcss.css", "css")] {
+        std::fs::write(pkg.join(name), body).unwrap();
+    }
+    std::fs::write(pkg.join("bmw.H4sh-wasm.wasm.br"), "brotli bytes").unwrap();
+    std::fs::write(pkg.join("bmw.H4sh-wasm.wasm.gz"), "gzip bytes").unwrap();
+    std::fs::write(pkg.join("snippet.js"), "plain").unwrap();
+    let hashes = site.path().join("hash.txt");
+    std::fs::write(&hashes, "js: H4sh_js\nwasm: H4sh-wasm\ncss: H4shcss\n").unwrap();
+    let root = site.path().display().to_string();
+    let app =
+        spawn_with(&[("LEPTOS_SITE_ROOT", &root), ("LEPTOS_HASH_FILE_NAME", &hashes.display().to_string())]).await;
+    let client = app.bare();
+
+    let page = client.get(app.url("/")).send().await.unwrap().text().await.unwrap();
+    for linked in ["/pkg/bmw.H4sh_js.js", "bmw.H4sh-wasm", "/pkg/bmw.H4shcss.css"] {
+        assert!(page.contains(linked), "the page links {linked}");
+    }
+    assert!(!page.contains("/pkg/bmw.css"), "and not the unhashed stylesheet");
+
+    let wasm = |encoding: Option<&'static str>| {
+        let req = client.get(app.url("/pkg/bmw.H4sh-wasm.wasm"));
+        let req = match encoding {
+            Some(e) => req.header("accept-encoding", e),
+            None => req,
+        };
+        req.send()
+    };
+    for (accepts, encoding, body) in [
+        (Some("gzip, br"), Some("br"), "brotli bytes"),
+        (Some("gzip"), Some("gzip"), "gzip bytes"),
+        (None, None, "wasm"),
+    ] {
+        let res = wasm(accepts).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accepts:?}");
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{accepts:?}");
+        assert_eq!(res.text().await.unwrap(), body, "{accepts:?}");
+    }
+    let other = client.get(app.url("/pkg/snippet.js")).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::OK);
+    assert!(other.headers().get("cache-control").is_none(), "an unhashed file is not immutable");
+    let missing = client.get(app.url("/pkg/bmw.H4shcss.css.map")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_hash_file_that_does_not_fit_the_site_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let hashes = dir.path().join("hash.txt");
+    std::fs::write(&hashes, "js = abc\n").unwrap();
+    let err = build(dir.path(), &[("LEPTOS_HASH_FILE_NAME", &hashes.display().to_string())]).await.err().unwrap();
+    let message = err.to_string();
+    assert!(message.contains("LEPTOS_HASH_FILE_NAME") && message.contains("js = abc"), "{message}");
+
+    // A site from another build than the hash file's.
+    std::fs::write(&hashes, "js: abc\n").unwrap();
+    let settings = [
+        ("LEPTOS_HASH_FILE_NAME", hashes.display().to_string()),
+        ("LEPTOS_SITE_ROOT", dir.path().display().to_string()),
+    ];
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let message = build(dir.path(), &settings).await.err().unwrap().to_string();
+    assert!(message.contains("/pkg/bmw.abc.js") && message.contains("cargo xtask dist"), "{message}");
 }

@@ -7,28 +7,25 @@
 //! tags) and writes the matching header itself, so the two cannot disagree.
 
 use leptos::config::LeptosOptions;
+use std::sync::{Arc, OnceLock};
 
 const COMMON: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// The nonce of this request, in the request extensions.
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub String);
+/// The nonce of this request, in the request extensions. It is drawn when first read (by a
+/// page's render or its header), so the API, static files and probes never pay for one.
+#[derive(Debug, Clone, Default)]
+pub struct CspNonce(Arc<OnceLock<String>>);
 
 impl CspNonce {
-    pub fn new() -> Self {
-        Self(crate::ssr::crypto::token(16))
-    }
-}
-
-impl Default for CspNonce {
-    fn default() -> Self {
-        Self::new()
+    pub fn value(&self) -> &str {
+        self.0.get_or_init(|| crate::ssr::crypto::token(16))
     }
 }
 
 /// For responses that are not pages: JSON, static files, redirects.
-pub fn default_policy() -> String {
-    format!("{COMMON}; script-src 'self'")
+pub fn default_policy() -> &'static str {
+    static POLICY: OnceLock<String> = OnceLock::new();
+    POLICY.get_or_init(|| format!("{COMMON}; script-src 'self'"))
 }
 
 /// For a rendered page, allowing the inline scripts that carry `nonce`, and calls to
@@ -46,7 +43,7 @@ pub fn page_policy(nonce: &str, options: &LeptosOptions, api_origin: Option<&str
 pub fn provide_request_nonce() {
     use leptos::prelude::{provide_context, use_context};
     let nonce = use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
-    if let Some(CspNonce(nonce)) = nonce {
-        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.value()));
     }
 }

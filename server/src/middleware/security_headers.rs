@@ -7,8 +7,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Mints the CSP nonce that pages use for their inline scripts (see `app::ssr::web_policy::csp`)
-/// and sets the policy, nosniff, referrer policy, framing, HSTS and caching headers.
+/// Offers the request a CSP nonce for a page's inline scripts (drawn only if a page reads it;
+/// see `app::ssr::web_policy::csp`) and sets the policy, nosniff, referrer policy, framing,
+/// HSTS and caching headers.
 pub async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let hashed_bundle = state.assets.is_immutable(req.uri().path());

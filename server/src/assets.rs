@@ -50,7 +50,7 @@ impl HashedAssets {
 
     /// Whether `path` names a file whose content can never change.
     pub fn is_immutable(&self, path: &str) -> bool {
-        !self.paths.is_empty() && self.paths.contains(path)
+        self.paths.contains(path)
     }
 }
 

@@ -8,7 +8,6 @@
 use crate::dist::{self, Image, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const PORT: u16 = 3200;
@@ -33,12 +32,12 @@ pub fn run() -> Result<(), String> {
     let mut report = vec!["# Benchmark run".to_string(), String::new()];
     for kind in ["wasm", "js", "css"] {
         let file = dist::bundle(kind)?;
-        let kib = |path: PathBuf| std::fs::metadata(path).map(|m| m.len() / 1024).unwrap_or(0);
+        let kib = |ext: &str| std::fs::metadata(file.with_extension(ext)).map(|m| m.len() / 1024).unwrap_or(0);
         report.push(format!(
             "- bmw.{kind}: {} KiB raw; as served, {} KiB brotli, {} KiB gzip",
-            kib(file.clone()),
-            kib(file.with_extension(format!("{kind}.br"))),
-            kib(file.with_extension(format!("{kind}.gz"))),
+            kib(kind),
+            kib(&format!("{kind}.br")),
+            kib(&format!("{kind}.gz")),
         ));
     }
     report.push(wasm_opt_effect()?);

@@ -44,16 +44,7 @@ fn main() -> ExitCode {
         ["test", rest @ ..] => test::run(rest),
         ["setup"] => setup::ensure(setup::Purpose::Test),
         ["lint"] => setup::ensure(setup::Purpose::Run).and_then(|()| lint::run()),
-        ["bench"] => bench::run(),
-        ["bench", "--quick"] => {
-            bench::quick();
-            bench::run()
-        }
-        ["bench", "gtfs"] => bench_gtfs::run(),
-        ["bench", "gtfs", "--quick"] => {
-            bench::quick();
-            bench_gtfs::run()
-        }
+        ["bench", rest @ ..] => bench_only(rest),
         ["fuzz", rest @ ..] => fuzz_only(rest),
         ["dist", rest @ ..] => dist::dist(rest),
         ["feeds", rest @ ..] => feeds::prefetch(rest),
@@ -73,6 +64,21 @@ fn main() -> ExitCode {
 }
 
 /// `cargo xtask fuzz [N]`: the dev build, then schemathesis only, with N examples per operation.
+fn bench_only(args: &[&str]) -> Result<(), String> {
+    let (quick, which) = match args {
+        [rest @ .., "--quick"] => (true, rest),
+        rest => (false, rest),
+    };
+    if quick {
+        bench::quick();
+    }
+    match which {
+        [] => bench::run(),
+        ["gtfs"] => bench_gtfs::run(),
+        _ => Err(format!("unknown option {args:?}\n{USAGE}")),
+    }
+}
+
 fn fuzz_only(args: &[&str]) -> Result<(), String> {
     let examples = match args {
         [] => fuzz::DEFAULT_EXAMPLES,

@@ -3,7 +3,8 @@
 //! per-row forms name themselves in a failed plain post (`form_key`) so the page can show the
 //! error next to the right row.
 
-use crate::bookmarks::model::{Bookmark, BookmarkId, Group, GroupId, MyBm, StopSaving};
+use crate::bookmarks::model::{Bookmark, BookmarkId, Group, GroupId, StopSaving};
+use crate::bookmarks::page_data::MyBmPage;
 use crate::error::AppError;
 use crate::transit::model::{RouteId, StopId};
 use leptos::prelude::*;
@@ -36,12 +37,13 @@ mod on_server {
 #[cfg(feature = "ssr")]
 use on_server::*;
 
-/// The MyBM dashboard now (or at `at`, RFC 3339).
+/// The MyBM dashboard now (or at `at`, RFC 3339), in the page's compact form.
 #[server(prefix = "/api/fn", endpoint = "mybm", client = crate::client::ApiClient)]
-pub async fn load_mybm(at: Option<String>) -> Result<MyBm, AppError> {
+pub async fn load_mybm(at: Option<String>) -> Result<MyBmPage, AppError> {
     let (service, user) = signed_in().await?;
     let language = crate::ssr::client_info::Language::of_request().await;
-    service.mybm(user, at.as_deref(), crate::bookmarks::validate::DEFAULT_DEPARTURES, &language.0).await
+    let board = service.mybm(user, at.as_deref(), crate::bookmarks::validate::DEFAULT_DEPARTURES, &language.0);
+    Ok(MyBmPage(board.await?))
 }
 
 /// The groups to save a stop in and where it is saved; `None` when nobody is signed in.

@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod edit;
 pub mod model;
+pub mod page_data;
 pub mod pages;
 pub mod validate;
 

@@ -2,7 +2,7 @@
 
 use crate::rest::HANDLES_REFRESH_TOKEN;
 use crate::state::AppState;
-use app::auth::ssr::extract::VerifiedClaims;
+use app::auth::ssr::extract::{SessionUser, VerifiedClaims};
 use app::ssr::web_policy::csrf;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -46,6 +46,7 @@ pub async fn resolve_session(
     };
     if let Some(claims) = claims {
         req.extensions_mut().insert(VerifiedClaims(claims));
+        req.extensions_mut().insert(SessionUser::default());
     }
     next.run(req).await
 }

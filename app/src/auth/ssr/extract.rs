@@ -15,6 +15,13 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct VerifiedClaims(pub AccessClaims);
 
+/// Who the session's user is, looked up at most once per request. A page asks for its header
+/// and again in each signed-in server function it renders; leptos_axum hands each of them a
+/// clone of the request parts, and the clones share this cell. Put next to [`VerifiedClaims`] by
+/// the session middleware; a failed lookup is not kept.
+#[derive(Debug, Clone, Default)]
+pub struct SessionUser(Arc<tokio::sync::OnceCell<Option<User>>>);
+
 /// The signed-in user. Rejects with 401 when there is none, or when the session was revoked.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -48,7 +55,10 @@ where
             return Ok(None);
         };
         let auth = Arc::<AuthService>::from_ref(state);
-        let user = auth.user_for(&claims).await?;
+        let user = match parts.extensions.get::<SessionUser>() {
+            Some(SessionUser(cell)) => cell.get_or_try_init(|| auth.user_for(&claims)).await?.clone(),
+            None => auth.user_for(&claims).await?,
+        };
         Ok(user.map(|user| CurrentUser { user, claims }))
     }
 }

@@ -6,6 +6,7 @@ use crate::bookmarks::api::{
     load_mybm,
 };
 use crate::bookmarks::model::{GroupChoice, MyBm};
+use crate::bookmarks::page_data::MyBmPage;
 use crate::error::AppError;
 use crate::transit::components::{SearchForm, ZoneNote, use_ticking_now};
 use crate::ui::form::RowAction;
@@ -97,7 +98,7 @@ pub fn use_edit_links() -> EditLinks {
 #[derive(Clone, Copy)]
 pub struct MyBmData {
     actions: DashboardActions,
-    data: Resource<Result<MyBm, AppError>>,
+    data: Resource<Result<MyBmPage, AppError>>,
     planned: Signal<Option<String>>,
 }
 
@@ -129,7 +130,7 @@ pub fn Dashboard(mybm: MyBmData) -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading your stops…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(board) => view! { <Groups board planned=planned.get_untracked()/> }.into_any(),
+                    Ok(MyBmPage(board)) => view! { <Groups board planned=planned.get_untracked()/> }.into_any(),
                     Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -182,12 +183,12 @@ fn Groups(board: MyBm, planned: Option<String>) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod live {
     use super::{DashboardActions, REFRESH_SECS};
-    use crate::bookmarks::{edit, model::MyBm, validate};
+    use crate::bookmarks::{edit, model::MyBm, page_data::MyBmPage, validate};
     use crate::error::AppError;
     use leptos::prelude::*;
     use leptos::server_fn::ServerFn;
 
-    type Data = Resource<Result<MyBm, AppError>>;
+    type Data = Resource<Result<MyBmPage, AppError>>;
 
     pub fn keep_live(data: Data, a: DashboardActions, planned: Signal<Option<String>>) {
         let refresh = move || {

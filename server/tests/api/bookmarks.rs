@@ -406,6 +406,48 @@ async fn mybm_gives_each_bookmark_its_next_departures_and_when_to_leave() {
     assert_eq!((status, body["groups"].as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
 }
 
+/// The page's server function answers the same dashboard as `GET /api/mybm`, in the page's
+/// compact form: each route once, referred to by its place, and no fields the page never shows.
+#[tokio::test]
+async fn the_page_gets_the_same_dashboard_with_each_route_once() {
+    let (_dir, app) = app_with_feed().await;
+    let ann = user(&app, "ann").await;
+    let home = groups(&ann, &app).await[0]["id"].as_i64().unwrap();
+    saved(&ann, &app, home, json!({"stop_id": "demo:A", "walk_minutes": 5})).await;
+    saved(&ann, &app, home, json!({"stop_id": "demo:B"})).await;
+    let at = MONDAY_EARLY.replace('+', "%2B");
+    let rest = ann.get(app.url(&format!("/api/mybm?at={at}"))).send().await.unwrap().text().await.unwrap();
+    let res = ann.post(app.url("/api/fn/mybm")).form(&[("at", MONDAY_EARLY)]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = res.text().await.unwrap();
+    assert!(rest.contains("trip_id") && !page.contains("trip_id"), "{page}");
+    assert!(page.len() < rest.len(), "page {} bytes, REST {}", page.len(), rest.len());
+
+    let (rest, page): (Value, Value) = (serde_json::from_str(&rest).unwrap(), serde_json::from_str(&page).unwrap());
+    let routes = page["routes"].as_array().unwrap();
+    let mut ids: Vec<&str> = routes.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), routes.len(), "each route once: {routes:?}");
+    let rest_bookmarks = rest["groups"][0]["bookmarks"].as_array().unwrap();
+    let page_bookmarks = page["groups"][0]["bookmarks"].as_array().unwrap();
+    assert_eq!(rest_bookmarks.len(), page_bookmarks.len());
+    let mut compared = 0;
+    for (r, p) in rest_bookmarks.iter().zip(page_bookmarks) {
+        assert_eq!(r["id"], p["bookmark"]["id"]);
+        let (r, p) = (r["departures"].as_array().unwrap(), p["departures"].as_array().unwrap());
+        assert_eq!(r.len(), p.len());
+        for (r, p) in r.iter().zip(p) {
+            assert_eq!(r["route"], routes[p["route"].as_u64().unwrap() as usize], "{p}");
+            for field in ["scheduled_at", "unix", "local_time", "headsign", "leave_at_unix", "status"] {
+                assert_eq!(r[field], p[field], "{field}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 6, "three departures at each stop");
+}
+
 /// Boards are kept per stop and minute and shared between requests; within the minute each
 /// answer must still be exact to the second, as the stop's own (uncached) board is.
 #[tokio::test]

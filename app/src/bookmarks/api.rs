@@ -43,7 +43,7 @@ pub async fn load_mybm(at: Option<String>) -> Result<MyBmPage, AppError> {
     let (service, user) = signed_in().await?;
     let language = crate::ssr::client_info::Language::of_request().await;
     let board = service.mybm(user, at.as_deref(), crate::bookmarks::validate::DEFAULT_DEPARTURES, &language.0);
-    Ok(MyBmPage(board.await?))
+    board.await.map(MyBmPage)
 }
 
 /// The groups to save a stop in and where it is saved; `None` when nobody is signed in.

@@ -74,14 +74,7 @@ struct WireLeave<'a> {
 
 impl Serialize for MyBmPage {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut routes: Vec<Cow<'_, RouteSummary>> = vec![];
-        let mut route_index = |route: &RouteSummary| match routes.iter().position(|r| r.id == route.id) {
-            Some(i) => i,
-            None => {
-                routes.push(Cow::Owned(route.clone()));
-                routes.len() - 1
-            }
-        };
+        let mut routes = RouteTable(vec![]);
         let groups = self
             .groups
             .iter()
@@ -97,19 +90,35 @@ impl Serialize for MyBmPage {
                         timezone: b.timezone.as_deref().map(Cow::Borrowed),
                         live: Cow::Borrowed(&b.live),
                         alerts: Cow::Borrowed(&b.alerts),
-                        departures: b.departures.iter().map(|l| wire_leave(l, &mut route_index)).collect(),
+                        departures: b.departures.iter().map(|l| wire_leave(l, &mut routes)).collect(),
                     })
                     .collect(),
             })
             .collect();
-        Wire { at_unix: self.at_unix, routes, groups }.serialize(serializer)
+        Wire { at_unix: self.at_unix, routes: routes.0, groups }.serialize(serializer)
     }
 }
 
-fn wire_leave<'a>(leave: &'a Leave, route_index: &mut impl FnMut(&RouteSummary) -> usize) -> WireLeave<'a> {
+/// The page's routes, each once, borrowed from the departures.
+struct RouteTable<'a>(Vec<Cow<'a, RouteSummary>>);
+
+impl<'a> RouteTable<'a> {
+    /// Where `route` is in the table, adding it if it is new.
+    fn index(&mut self, route: &'a RouteSummary) -> usize {
+        match self.0.iter().position(|r| r.id == route.id) {
+            Some(i) => i,
+            None => {
+                self.0.push(Cow::Borrowed(route));
+                self.0.len() - 1
+            }
+        }
+    }
+}
+
+fn wire_leave<'a>(leave: &'a Leave, routes: &mut RouteTable<'a>) -> WireLeave<'a> {
     let d = &leave.departure;
     WireLeave {
-        route: route_index(&d.route),
+        route: routes.index(&d.route),
         leave_at_unix: leave.leave_at_unix,
         scheduled_at: Cow::Borrowed(&d.scheduled_at),
         unix: d.unix,

@@ -2,16 +2,23 @@
 //! the container runs it (see `dist`).
 //!
 //! Figures are reported as ratios measured in the same run, because absolute numbers on shared
-//! 2-core machines vary from run to run: to BMW's own `/healthz`, and to the floor peer
-//! (`bench/floor`: bare axum doing the same cookie-JWT check on the same key, no database).
+//! 2-core machines vary from run to run. Each hot path is compared with a peer started by the
+//! run itself (`bench/`): the floor (bare axum doing the same cookie-JWT check on the same key,
+//! no database), the template (Leptos' start-axum page, server-rendered) and the seed (the
+//! original BMW's Express stack). The report goes to `target/bench/report.md`, with a chart of
+//! the ratios in `target/bench/chart.svg`.
 
+use crate::bench_report::{self, Pair, load};
 use crate::dist::{self, Image, Server, TempDir};
 use crate::setup::{self, Purpose};
 use crate::shell::{Cmd, root};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const PORT: u16 = 3200;
 const FLOOR_PORT: u16 = 3201;
+const TEMPLATE_PORT: u16 = 3202;
+const SEED_PORT: u16 = 3203;
 
 /// How long each load lasts: 10 s, or 3 s with `--quick` (for a figure while working; the
 /// noise grows, so compare ratios of full runs).
@@ -21,14 +28,18 @@ pub fn quick() {
     SECONDS.store(3, Ordering::Relaxed);
 }
 
-fn duration() -> String {
+pub fn duration() -> String {
     format!("-d{}s", SECONDS.load(Ordering::Relaxed))
 }
 
 pub fn run() -> Result<(), String> {
     setup::ensure(Purpose::Release)?;
     dist::build()?;
-    setup::ensure_programs(&[("wrk", "wrk"), ("curl", "curl"), ("gzip", "gzip")])?;
+    setup::ensure_programs(&[("wrk", "wrk"), ("curl", "curl"), ("gzip", "gzip"), ("node", "nodejs"), ("npm", "npm")])?;
+    let seed_dir = setup::npm_peer("bench/seed", "the seed peer (Express)")?;
+    Cmd::new("cargo")
+        .args(["build", "--release", "--quiet", "--package", "bench-floor", "--package", "bench-template"])
+        .run()?;
     let mut report = vec!["# Benchmark run".to_string(), String::new()];
     for kind in ["wasm", "js", "css"] {
         let file = dist::bundle(kind)?;
@@ -48,52 +59,72 @@ pub fn run() -> Result<(), String> {
     let server = image.run(PORT, &volume.join("data"), &[("BMW_PUBLIC_ORIGIN", format!("http://127.0.0.1:{PORT}"))])?;
     server.wait_until_healthy()?;
     let cookie = format!("Cookie: {}", sign_up(&server, "bench")?);
+    let key_file = volume.join("data/jwt_secret");
 
-    let baseline = wrk(&server.url("/healthz"), None)?;
+    let addr = |port: u16| std::ffi::OsString::from(format!("127.0.0.1:{port}"));
+    let release = |name: &str| root().join("target/release").join(name);
+    let floor = peer(release("bench-floor"), &[addr(FLOOR_PORT), key_file.clone().into()], FLOOR_PORT)?;
+    let template = peer(release("bench-template"), &[addr(TEMPLATE_PORT)], TEMPLATE_PORT)?;
+    let seed_args = [seed_dir.join("server.mjs").into(), addr(SEED_PORT), key_file.into()];
+    let seed = peer("node".into(), &seed_args, SEED_PORT)?;
+    let seed_cookie = format!("Cookie: {}", sign_in(&seed, "bench")?);
+
+    let (me, auth, seed_auth) = ("/api/auth/me", Some(cookie.as_str()), Some(seed_cookie.as_str()));
+    let pairs = vec![
+        compare("GET /healthz", Some(0.9), (&server, "/healthz", None), ("floor", (&floor, "/healthz", None)))?,
+        compare("GET /api/auth/me, signed in", Some(0.8), (&server, me, auth), ("floor", (&floor, me, auth)))?,
+        compare("GET / (SSR, signed out)", Some(0.6), (&server, "/", None), ("template", (&template, "/", None)))?,
+        compare(
+            "GET /account (SSR, signed in)",
+            None,
+            (&server, "/account", auth),
+            ("template", (&template, "/", None)),
+        )?,
+        compare("GET /healthz", None, (&server, "/healthz", None), ("seed", (&seed, "/healthz", None)))?,
+        compare("GET /api/auth/me, signed in", None, (&server, me, auth), ("seed", (&seed, me, seed_auth)))?,
+    ];
     report.push(String::new());
-    report.push("| request | req/s | vs /healthz |".into());
-    report.push("|---|---|---|".into());
-    report.push(format!("| GET /healthz | {baseline:.0} | 1.00 |"));
-    for (name, path, auth) in [
-        ("GET /api/auth/me (signed in)", "/api/auth/me", Some(cookie.as_str())),
-        ("GET / (SSR, signed out)", "/", None),
-    ] {
-        let rps = wrk(&server.url(path), auth)?;
-        report.push(format!("| {name} | {rps:.0} | {:.2} |", rps / baseline));
-    }
-    report.extend(against_the_floor(&server, &volume.join("data/jwt_secret"), &cookie)?);
+    report.extend(bench_report::table(&pairs));
     if let Some(rss) = server.rss_kib() {
-        report.push(format!("\nResident memory after the load: {:.1} MB.", rss as f64 / 1024.0));
+        report.push(format!("\nBMW's resident memory after the load: {:.1} MB.", rss as f64 / 1024.0));
     }
     report.push(String::new());
     report.push(format!(
-        "wrk -t1 -c32 {} on loopback, {} cores shared by server and load generator.",
+        "wrk -t1 -c32 {} --latency on loopback, {} cores shared by the servers and the load generator; \
+         CPU in percent of one core while loaded. The seed (Node) runs on one core, as the original did.",
         duration(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     ));
     let text = report.join("\n");
     println!("{text}");
-    std::fs::write(root().join("target/bench.md"), &text).map_err(|e| e.to_string())?;
+    let out = root().join("target/bench");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("report.md"), &text).map_err(|e| e.to_string())?;
+    std::fs::write(out.join("chart.svg"), bench_report::chart(&pairs)).map_err(|e| e.to_string())?;
+    println!("\nxtask: wrote {} and chart.svg", out.join("report.md").display());
     Ok(())
 }
 
-/// BMW's `/healthz` and signed-in `/api/auth/me` against the floor peer's, one after the
-/// other in this run, with the same cookie (the floor verifies it with BMW's own key).
-fn against_the_floor(server: &Server, key_file: &std::path::Path, cookie: &str) -> Result<Vec<String>, String> {
-    Cmd::new("cargo").args(["build", "--release", "--quiet", "--package", "bench-floor"]).run()?;
-    let mut command = std::process::Command::new(root().join("target/release/bench-floor"));
-    command.arg(format!("127.0.0.1:{FLOOR_PORT}")).arg(key_file);
-    let floor = Server::spawn(command, FLOOR_PORT)?;
-    floor.wait_until_healthy()?;
-    let mut rows =
-        vec![String::new(), "| request | BMW req/s | floor req/s | BMW ÷ floor |".into(), "|---|---|---|---|".into()];
-    for (name, path, auth) in
-        [("GET /healthz", "/healthz", None), ("GET /api/auth/me (signed in)", "/api/auth/me", Some(cookie))]
-    {
-        let (bmw, bare) = (wrk(&server.url(path), auth)?, wrk(&floor.url(path), auth)?);
-        rows.push(format!("| {name} | {bmw:.0} | {bare:.0} | {:.2} |", bmw / bare));
-    }
-    Ok(rows)
+/// Starts a peer that will answer `/healthz` on `port`.
+fn peer(program: std::path::PathBuf, args: &[std::ffi::OsString], port: u16) -> Result<Server, String> {
+    let mut command = Command::new(program);
+    command.args(args);
+    let server = Server::spawn(command, port)?;
+    server.wait_until_healthy()?;
+    Ok(server)
+}
+
+/// A server, a path on it and the one extra header to send (a cookie).
+type Target<'a> = (&'a Server, &'a str, Option<&'a str>);
+
+/// A request on BMW, then its counterpart on a peer (each with its own cookie).
+fn compare(
+    request: &'static str,
+    target: Option<f64>,
+    (bmw, path, header): Target<'_>,
+    (peer, (other, other_path, other_header)): (&'static str, Target<'_>),
+) -> Result<Pair, String> {
+    Ok(Pair { request, peer, bmw: load(bmw, path, header)?, other: load(other, other_path, other_header)?, target })
 }
 
 /// Raw and `gzip -9` bytes of a file.
@@ -126,23 +157,35 @@ fn wasm_opt_effect() -> Result<String, String> {
 /// Signs a bench user up on `server`; returns its access cookie (`bmw_access=…`).
 pub fn sign_up(server: &Server, username: &str) -> Result<String, String> {
     let body = format!(
-        r#"{{"username":"{username}","password":"quiet-lantern-meadow-7","email":"{username}@example.com","name":"Bench"}}"#
+        r#"{{"username":"{username}","password":"{PASSWORD}","email":"{username}@example.com","name":"Bench"}}"#
     );
+    access_cookie(server, "/api/auth/signup", &body)
+}
+
+/// Signs `username` in on `server` (BMW or the seed); returns its access cookie.
+pub fn sign_in(server: &Server, username: &str) -> Result<String, String> {
+    access_cookie(server, "/api/auth/signin", &format!(r#"{{"username":"{username}","password":"{PASSWORD}"}}"#))
+}
+
+const PASSWORD: &str = "quiet-lantern-meadow-7";
+
+/// Posts `body` as JSON to `path`; the `bmw_access` cookie the answer sets.
+fn access_cookie(server: &Server, path: &str, body: &str) -> Result<String, String> {
     let headers = Cmd::new("curl")
-        .args(["-sS", "-o", "/dev/null", "-D", "-", "-H", "content-type: application/json", "-d", &body])
-        .arg(server.url("/api/auth/signup"))
+        .args(["-sS", "-o", "/dev/null", "-D", "-", "-H", "content-type: application/json", "-d", body])
+        .arg(server.url(path))
         .output()
-        .ok_or("the benchmark's sign-up failed")?;
+        .ok_or_else(|| format!("the benchmark's POST {path} failed"))?;
     headers
         .lines()
         .find_map(|l| l.to_ascii_lowercase().starts_with("set-cookie: bmw_access=").then(|| l[12..].to_string()))
         .and_then(|v| v.split(';').next().map(str::to_string))
-        .ok_or_else(|| format!("no access cookie in the sign-up answer:\n{headers}"))
+        .ok_or_else(|| format!("no access cookie in the answer to POST {path}:\n{headers}"))
 }
 
 /// Runs wrk with `flags` against `url` (with one extra header); its output, or an error if any
 /// answer was not 2xx.
-fn run_wrk(flags: &[&str], url: &str, header: Option<&str>) -> Result<String, String> {
+pub fn run_wrk(flags: &[&str], url: &str, header: Option<&str>) -> Result<String, String> {
     let mut args = flags.to_vec();
     if let Some(h) = header {
         args.extend(["-H", h]);

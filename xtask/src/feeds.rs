@@ -11,6 +11,7 @@
 //!
 //! Archives are read with `python3` (stdlib only), since `unzip` may be absent.
 
+use crate::setup;
 use crate::shell::{Cmd, root};
 use std::path::{Path, PathBuf};
 
@@ -161,24 +162,7 @@ pub fn virtualenv(dir: &str, requirements: &str, what: &str) -> Result<PathBuf, 
 /// `bench/node-gtfs` with its pinned node-gtfs installed (`npm ci` when the lockfile is newer
 /// than the install), ready for `node import.mjs <feed.zip> <out.db>`.
 pub fn node_gtfs() -> Result<PathBuf, String> {
-    let dir = root().join("bench/node-gtfs");
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    // npm writes this file last, and `npm ci` starts by deleting node_modules.
-    let installed = modified(&dir.join("node_modules/.package-lock.json"));
-    if let (Some(installed), Some(wanted)) = (installed, modified(&dir.join("package-lock.json")))
-        && installed >= wanted
-    {
-        return Ok(dir);
-    }
-    println!("xtask: installing node-gtfs (npm ci in bench/node-gtfs; better-sqlite3 compiles, about 2 minutes)");
-    let mut npm_ci = Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(&dir);
-    // better-sqlite3's prebuilt binary and node-gyp's Node headers are downloads from outside
-    // the registry, so it compiles against the headers Debian's nodejs installs.
-    if Path::new("/usr/include/node/node.h").is_file() {
-        npm_ci = npm_ci.env("npm_config_nodedir", "/usr");
-    }
-    npm_ci.run()?;
-    Ok(dir)
+    setup::npm_peer("bench/node-gtfs", "node-gtfs (better-sqlite3 compiles, about 2 minutes)")
 }
 
 fn feeds_dir() -> PathBuf {

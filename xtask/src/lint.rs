@@ -19,6 +19,8 @@ pub fn run() -> Result<(), String> {
             "xtask",
             "--package",
             "bench-floor",
+            "--package",
+            "bench-template",
         ])
         .arg("--all-targets")
         .args(["--features", "app/ssr", "--", "-D", "warnings"])

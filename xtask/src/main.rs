@@ -19,6 +19,7 @@ mod bench;
 mod bench_gtfs;
 mod bench_live;
 mod bench_mybm;
+mod bench_report;
 mod bench_start;
 mod dist;
 mod feeds;

@@ -5,6 +5,7 @@
 //! wasm-bindgen must match Cargo.lock exactly, why Debian's Chromium).
 
 use crate::shell::{Cmd, root};
+use std::path::{Path, PathBuf};
 
 const CARGO_LEPTOS_VERSION: &str = "0.3.11";
 
@@ -110,16 +111,31 @@ fn apt(needed: &[(&str, &str)]) -> Result<(), String> {
     })
 }
 
-/// `npm ci` in `dir`, only when its lockfile changed since the last install. Playwright drives
-/// Debian's /usr/bin/chromium (its own browser download cannot work here).
-fn npm_ci(what: &str, dir: &std::path::Path) -> Result<(), String> {
-    let stamp = dir.join("node_modules/.package-lock.json");
-    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    if let (Some(installed), Some(wanted)) = (modified(&stamp), modified(&dir.join("package-lock.json")))
+/// `npm ci` in `dir`, only when its lockfile changed since the last install (npm writes
+/// `node_modules/.package-lock.json` last, and `npm ci` starts by deleting node_modules).
+/// Playwright drives Debian's /usr/bin/chromium (its own browser download cannot work here).
+fn npm_ci(what: &str, dir: &Path) -> Result<(), String> {
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if let (Some(installed), Some(wanted)) =
+        (modified(&dir.join("node_modules/.package-lock.json")), modified(&dir.join("package-lock.json")))
         && installed >= wanted
     {
         return Ok(());
     }
     installing(&format!("{what} (npm ci in {})", dir.strip_prefix(root()).unwrap_or(dir).display()));
-    Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(dir).run()
+    let mut npm_ci = Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).dir(dir);
+    // Native addons (node-gtfs' better-sqlite3) would fetch prebuilt binaries and Node's headers
+    // from outside the registry, so they compile against the headers Debian's nodejs installs.
+    if Path::new("/usr/include/node/node.h").is_file() {
+        npm_ci = npm_ci.env("npm_config_nodedir", "/usr");
+    }
+    npm_ci.run()
+}
+
+/// A Node peer of the benchmarks (`dir`, relative to the repository), its locked packages
+/// installed.
+pub fn npm_peer(dir: &str, what: &str) -> Result<PathBuf, String> {
+    let dir = root().join(dir);
+    npm_ci(what, &dir)?;
+    Ok(dir)
 }
